@@ -1,0 +1,1 @@
+"""Reflective-practice bot for music tutors."""

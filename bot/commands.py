@@ -1,0 +1,67 @@
+"""Core subcommands: run (real Telegram), sandbox, worker and db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from typing import Any
+
+from bot.settings import Settings
+from storage import migrate
+
+logger = logging.getLogger(__name__)
+
+
+def add_core_commands(subparsers: Any) -> None:
+    run = subparsers.add_parser("run", help="run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.set_defaults(handler=run_bot)
+
+    sandbox = subparsers.add_parser("sandbox", help="try the bot in a local web chat, no Telegram needed")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.set_defaults(handler=run_sandbox)
+
+    db = subparsers.add_parser("db", help="database migrations")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="apply migrations (default: to the newest)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(handler=db_upgrade)
+    downgrade = db_commands.add_parser("downgrade", help="step migrations back")
+    downgrade.add_argument("revision")
+    downgrade.set_defaults(handler=db_downgrade)
+
+
+def run_bot(args: argparse.Namespace, settings: Settings) -> int:
+    """Long-polls Telegram; migrations run first so a fresh database just works."""
+    from bot.application import build_application
+
+    settings.bot_token()
+    prepare_database(settings)
+    build_application(settings).run_polling(drop_pending_updates=False)
+    return 0
+
+
+def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.sandbox.runner import serve_sandbox
+
+    asyncio.run(serve_sandbox(settings, host=args.host, port=args.port))
+    return 0
+
+
+def db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    prepare_database(settings, revision=args.revision)
+    print(f"Database is at revision {args.revision}.")
+    return 0
+
+
+def db_downgrade(args: argparse.Namespace, settings: Settings) -> int:
+    migrate.downgrade(settings.resolved_database_url, args.revision)
+    print(f"Database downgraded to {args.revision}.")
+    return 0
+
+
+def prepare_database(settings: Settings, revision: str = "head") -> None:
+    """Makes the data directory for SQLite, then migrates."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.resolved_database_url, revision)

@@ -1,0 +1,94 @@
+"""Runs the emulator and the real bot side by side, for people trying it and for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.application import BotApplication, build_application
+from bot.sandbox.emulator import BotApiEmulator
+from bot.settings import SANDBOX_TOKEN, Settings
+from storage import migrate
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Sandbox:
+    """A running sandbox: where to find it and the parts tests may inspect."""
+
+    url: str
+    emulator: BotApiEmulator
+    app: BotApplication
+    settings: Settings
+
+
+def sandbox_settings(settings: Settings, url: str, coordinator_ids: set[int]) -> Settings:
+    """Points the bot at the emulator; the sandbox's coordinator persona gets that role."""
+    return settings.model_copy(
+        update={
+            "telegram_api_url": url,
+            "telegram_bot_token": SecretStr(SANDBOX_TOKEN),
+            "coordinator_ids": settings.coordinator_ids | coordinator_ids,
+        }
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_sandbox(
+    settings: Settings, *, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[Sandbox]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await migrate.upgrade_async(settings.resolved_database_url)
+    emulator = BotApiEmulator(token=SANDBOX_TOKEN, storage_dir=settings.data_dir / "sandbox")
+    runner = web.AppRunner(emulator.web_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    url = f"http://{host}:{_bound_port(runner)}"
+    coordinators = {p.user_id for p in emulator.people if p.role == "coordinator"}
+    bot_settings = sandbox_settings(settings, url, coordinators)
+    try:
+        async with _polling(build_application(bot_settings)) as app:
+            yield Sandbox(url=url, emulator=emulator, app=app, settings=bot_settings)
+    finally:
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def _polling(app: BotApplication) -> AsyncIterator[BotApplication]:
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=10)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+def _bound_port(runner: web.AppRunner) -> int:
+    """The real port, which matters when the caller asked for port 0."""
+    for address in runner.addresses:
+        return int(address[1])
+    raise RuntimeError("sandbox is not listening")
+
+
+async def serve_sandbox(settings: Settings, *, host: str, port: int) -> None:
+    """The `reflectbot sandbox` command: serve until Ctrl-C."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running_sandbox(settings, host=host, port=port) as sandbox:
+        print(f"Sandbox web chat: {sandbox.url}/", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        await stop.wait()

@@ -1,0 +1,113 @@
+"""Settings from the environment and `.env`, validated once in `main`, never at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_TOKENS = {"", "changeme", "change-me", "your-token-here", "123456:ABC-DEF", "xxx"}
+SANDBOX_TOKEN = "123456789:SANDBOX-not-a-real-token"
+
+
+class SettingsError(Exception):
+    """A configuration problem, worded for the person who has to fix the `.env` file."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; see `.env.example` for the documented list."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    default_timezone: str = "Europe/London"
+    coordinator_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    rate_limit: bool = True
+    default_share_level: Literal["private", "lead", "group", "group_anonymous"] = "private"
+
+    transcriber: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
+    whisper_model: str = "tiny.en"
+    whisper_language: str = "en"
+    whisper_compute_type: str = "int8"
+    whisper_cpu_threads: int = Field(default=0, ge=0)
+    whisper_device: str = "cpu"
+    max_voice_seconds: int = Field(default=600, gt=0)
+    audio_retention_days: int = Field(default=0, ge=0)
+    transcription_max_attempts: int = Field(default=3, ge=1)
+    transcription_retry_seconds: float = Field(default=30.0, ge=0)
+    run_worker: bool = True
+
+    @field_validator("coordinator_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (try Europe/London)") from error
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """An explicit URL wins; otherwise an SQLite file inside the data directory."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'reflectbot.db').resolve()}"
+
+    def bot_token(self) -> str:
+        """The real token, refusing placeholders with a line that says what to do."""
+        token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+        if token.strip().lower() in {t.lower() for t in PLACEHOLDER_TOKENS}:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN: missing or a placeholder; get one from @BotFather "
+                "and put it in .env (or try `reflectbot sandbox`, which needs none)"
+            )
+        return token
+
+
+def normalise_database_url(url: str) -> str:
+    """Accepts the plain URLs people copy from docs and picks our async drivers."""
+    for prefix, async_prefix in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite:///", "sqlite+aiosqlite:///"),
+    ):
+        if url.startswith(prefix):
+            return async_prefix + url[len(prefix) :]
+    return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Builds settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = [_describe(problem) for problem in error.errors()]
+        raise SettingsError("; ".join(lines)) from None
+
+
+def _describe(problem: object) -> str:
+    details = problem if isinstance(problem, dict) else {}
+    name = str(details.get("loc", ("?",))[0]).upper()
+    message = str(details.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{name}: {message}"

@@ -1,0 +1,58 @@
+"""Typed application state, so handlers never reach into `bot_data` with string keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from telegram.ext import CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from bot.database import Database
+    from bot.settings import Settings
+    from bot.texts import Texts
+
+
+class AppState:
+    """Filled in by `build_application` and `post_init`; PTB creates it with no arguments."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._database: Database | None = None
+        self._texts: Texts | None = None
+        self.services: dict[str, Any] = {}
+
+    @property
+    def settings(self) -> Settings:
+        return _ready(self._settings, "settings")
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    @property
+    def db(self) -> Database:
+        return _ready(self._database, "database")
+
+    @db.setter
+    def db(self, value: Database | None) -> None:
+        self._database = value
+
+    @property
+    def texts(self) -> Texts:
+        return _ready(self._texts, "texts")
+
+    @texts.setter
+    def texts(self, value: Texts) -> None:
+        self._texts = value
+
+
+T = TypeVar("T")
+
+
+def _ready(value: T | None, name: str) -> T:
+    if value is None:
+        raise RuntimeError(f"application {name} used before post_init")
+    return value
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppState]

@@ -1,0 +1,70 @@
+"""The bot's wording, loaded from `prompts/messages.yaml` and checked before the bot starts."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import yaml
+
+from prompts import PROMPTS_DIR
+
+# Every message the code uses, with the placeholders it supplies.
+REQUIRED: dict[str, frozenset[str]] = {
+    "welcome": frozenset({"first_name"}),
+    "consent_button": frozenset(),
+    "consent_decline_button": frozenset(),
+    "consent_declined": frozenset(),
+    "consent_given": frozenset(),
+    "name_button": frozenset({"name"}),
+    "name_saved": frozenset({"name"}),
+    "timezone_default_button": frozenset({"timezone"}),
+    "timezone_unknown": frozenset({"value"}),
+    "onboarding_done": frozenset({"name"}),
+    "already_onboarded": frozenset({"name"}),
+    "needs_start": frozenset(),
+    "finish_onboarding": frozenset(),
+    "reflection_saved": frozenset({"name", "count"}),
+    "reflection_duplicate": frozenset(),
+    "history_empty": frozenset(),
+    "history_header": frozenset({"count"}),
+    "history_item": frozenset({"when", "icon", "preview", "share"}),
+    "help": frozenset(),
+    "unknown_command": frozenset({"command"}),
+    "unsupported_message": frozenset(),
+    "error": frozenset(),
+}
+
+
+class TextsError(Exception):
+    """A wording file that would make the bot crash mid-conversation."""
+
+
+class Texts:
+    """Looks up a message by key and fills its placeholders."""
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        self._messages = messages
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self._messages[key].format(**values)
+
+
+def load_texts(prompts_dir: Path | None = None, required: dict[str, frozenset[str]] = REQUIRED) -> Texts:
+    """Fails at start-up, naming the message, rather than when a tutor first triggers it."""
+    path = (prompts_dir or PROMPTS_DIR) / "messages.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise TextsError(f"{path}: expected a mapping of message names to text")
+    for key, allowed in required.items():
+        _check_message(path, key, data.get(key), allowed)
+    return Texts({str(key): str(value) for key, value in data.items()})
+
+
+def _check_message(path: Path, key: str, value: object, allowed: frozenset[str]) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise TextsError(f"{path}: message {key!r} is missing or empty")
+    used = {field for _, field, _, _ in string.Formatter().parse(value) if field}
+    unknown = used - allowed
+    if unknown:
+        raise TextsError(f"{path}: message {key!r} uses unknown placeholder(s) {sorted(unknown)}")

@@ -1,0 +1,22 @@
+"""Every conversation area registers its handlers here, in one visible place."""
+
+from telegram import BotCommand
+from telegram.ext import Application
+
+from handlers import basics, errors, onboarding, reflections
+
+# Order matters: within a handler group the first match wins, so the catch-all
+# answers for unknown commands and unsupported messages (basics) go last.
+AREAS = (onboarding, reflections, basics)
+
+BOT_COMMANDS = [
+    BotCommand("start", "Begin, or see where you are"),
+    BotCommand("history", "Your recent reflections"),
+    BotCommand("help", "What I can do"),
+]
+
+
+def register_all(app: Application) -> None:  # type: ignore[type-arg]
+    for area in AREAS:
+        area.register(app)
+    errors.register(app)

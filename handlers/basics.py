@@ -1,0 +1,43 @@
+"""/help, and kind answers to unknown commands and message types we cannot keep."""
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.state import Context
+from handlers.common import PRIVATE, state
+
+UNSUPPORTED = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.LOCATION
+    | filters.CONTACT
+    | filters.VIDEO
+    | filters.ANIMATION
+    | filters.POLL
+    | filters.Dice.ALL
+    | filters.VENUE
+    | filters.Document.ALL
+)
+
+
+async def show_help(update: Update, context: Context) -> None:
+    assert update.effective_message
+    await update.effective_message.reply_text(state(context).texts("help"))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message and message.text
+    command = message.text.split()[0].split("@")[0][:40]
+    await message.reply_text(state(context).texts("unknown_command", command=command))
+
+
+async def unsupported(update: Update, context: Context) -> None:
+    assert update.effective_message
+    await update.effective_message.reply_text(state(context).texts("unsupported_message"))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("help", show_help, filters=PRIVATE))
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(PRIVATE & UNSUPPORTED, unsupported))

@@ -1,0 +1,157 @@
+"""The tables: tutors, peer groups, reflections, their tags, transcription jobs and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base, UTCDateTime, utcnow
+
+SHARE_LEVELS = ("private", "lead", "group", "group_anonymous")
+ROLES = ("tutor", "lead", "coordinator")
+JOB_STATUSES = ("pending", "running", "done", "failed")
+
+
+class Tutor(Base):
+    """A person who has consented; nobody gets a row before they tap the consent button."""
+
+    __tablename__ = "tutors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20), default="tutor")
+    onboarding_step: Mapped[str] = mapped_column(String(20), default="name")
+    default_share_level: Mapped[str] = mapped_column(String(20), default="private")
+    consent_version: Mapped[str] = mapped_column(String(20))
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    awaiting: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    reflections: Mapped[list[Reflection]] = relationship(
+        back_populates="tutor", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PeerGroup(Base):
+    """A reflective-practice group, optionally linked to one Telegram group chat."""
+
+    __tablename__ = "peer_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Membership(Base):
+    """Which tutors belong to which group, and who leads it."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("group_id", "tutor_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("peer_groups.id", ondelete="CASCADE"))
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("tutors.id", ondelete="CASCADE"))
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reflection(Base):
+    """One entry, keyed on the Telegram message that made it so redelivery changes nothing."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tutor_id: Mapped[int] = mapped_column(
+        ForeignKey("tutors.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="ready")
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    prompt_set: Mapped[str | None] = mapped_column(String(50), default=None)
+    share_level: Mapped[str] = mapped_column(String(20), default="private")
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    reply_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    audio_duration_s: Mapped[float | None] = mapped_column(Float, default=None)
+    tags_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    tutor: Mapped[Tutor] = relationship(back_populates="reflections")
+    tags: Mapped[list[ReflectionTag]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ReflectionTag(Base):
+    """A codebook code on an entry; tutor-set rows are never overwritten by the tagger."""
+
+    __tablename__ = "reflection_tags"
+    __table_args__ = (UniqueConstraint("reflection_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(20))
+    applied: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(10), default="auto")
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    evidence: Mapped[list[list[int]] | None] = mapped_column(JSON, default=None)
+
+
+class TranscriptionJob(Base):
+    """A durable unit of transcription work; the database, not memory, says what is pending."""
+
+    __tablename__ = "transcription_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_size: Mapped[int | None] = mapped_column(Integer, default=None)
+    audio_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    worker_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    transcribe_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEvent(Base):
+    """Who did what to whose data, and when: exports, erasures, role changes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

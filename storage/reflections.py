@@ -1,0 +1,84 @@
+"""Queries about reflections, keyed on the Telegram message that made them."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import utcnow
+from storage.models import Reflection
+from storage.upsert import insert_if_absent
+
+
+async def add_reflection(
+    session: AsyncSession,
+    *,
+    tutor_id: int,
+    chat_id: int,
+    message_id: int,
+    source: str,
+    share_level: str,
+    text: str | None = None,
+    status: str = "ready",
+    extra: dict[str, Any] | None = None,
+) -> tuple[Reflection, bool]:
+    """Returns the entry and whether it is new; a redelivered update finds the first one."""
+    now = utcnow()
+    values: dict[str, Any] = {
+        "tutor_id": tutor_id,
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "source": source,
+        "share_level": share_level,
+        "text": text,
+        "status": status,
+        "tags_confirmed": False,
+        "created_at": now,
+        "updated_at": now,
+        **(extra or {}),
+    }
+    new_id = await insert_if_absent(
+        session, Reflection.__table__, values, keys=["chat_id", "message_id"]
+    )
+    reflection = await get_by_message(session, chat_id=chat_id, message_id=message_id)
+    assert reflection is not None
+    return reflection, new_id is not None
+
+
+async def get_by_message(
+    session: AsyncSession, *, chat_id: int, message_id: int
+) -> Reflection | None:
+    result = await session.execute(
+        select(Reflection).where(Reflection.chat_id == chat_id, Reflection.message_id == message_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_reflection(
+    session: AsyncSession, *, reflection_id: int, tutor_id: int
+) -> Reflection | None:
+    """Only ever hands an entry to its author."""
+    result = await session.execute(
+        select(Reflection).where(Reflection.id == reflection_id, Reflection.tutor_id == tutor_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def recent_reflections(
+    session: AsyncSession, *, tutor_id: int, limit: int = 5
+) -> Sequence[Reflection]:
+    result = await session.execute(
+        select(Reflection)
+        .where(Reflection.tutor_id == tutor_id)
+        .order_by(Reflection.created_at.desc(), Reflection.id.desc())
+        .limit(limit)
+    )
+    return result.scalars().all()
+
+
+async def count_reflections(session: AsyncSession, *, tutor_id: int) -> int:
+    result = await session.execute(
+        select(func.count()).select_from(Reflection).where(Reflection.tutor_id == tutor_id)
+    )
+    return int(result.scalar_one())

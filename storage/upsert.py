@@ -1,0 +1,23 @@
+"""Insert-if-absent that works the same on SQLite and PostgreSQL."""
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def insert_if_absent(
+    session: AsyncSession, table: Table, values: dict[str, Any], *, keys: list[str]
+) -> int | None:
+    """Returns the new row's id, or None when a row with the same keys already existed."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = (
+        module.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(table.c.id)
+    )
+    result = await session.execute(statement)
+    return result.scalar_one_or_none()
