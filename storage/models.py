@@ -125,18 +125,24 @@ class TranscriptionJob(Base):
     """A durable unit of transcription work; the database, not memory, says what is pending."""
 
     __tablename__ = "transcription_jobs"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reflection_id: Mapped[int] = mapped_column(
-        ForeignKey("reflections.id", ondelete="CASCADE"), unique=True
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )
+    part_index: Mapped[int | None] = mapped_column(Integer, default=None)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     file_id: Mapped[str] = mapped_column(String(255))
     file_size: Mapped[int | None] = mapped_column(Integer, default=None)
+    audio_duration_s: Mapped[float | None] = mapped_column(Float, default=None)
     audio_path: Mapped[str | None] = mapped_column(String(500), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     worker_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

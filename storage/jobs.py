@@ -1,0 +1,195 @@
+"""The transcription queue: claim with SKIP LOCKED, lease while working, finish exactly once."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import utcnow
+from storage.models import TranscriptionJob
+from storage.upsert import insert_if_absent
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    reflection_id: int,
+    chat_id: int,
+    message_id: int,
+    file_id: str,
+    file_size: int | None,
+    audio_duration_s: float | None,
+    part_index: int | None = None,
+) -> int | None:
+    """Returns the new job's id, or None when this message already has a job."""
+    now = utcnow()
+    values: dict[str, Any] = {
+        "reflection_id": reflection_id,
+        "part_index": part_index,
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "file_id": file_id,
+        "file_size": file_size,
+        "audio_duration_s": audio_duration_s,
+        "status": PENDING,
+        "attempts": 0,
+        "delivered": False,
+        "enqueued_at": now,
+        "next_attempt_at": now,
+    }
+    return await insert_if_absent(
+        session, TranscriptionJob.__table__, values, keys=["chat_id", "message_id"]
+    )
+
+
+def _claimable(now: datetime) -> Any:
+    """Due pending jobs, and running jobs whose worker stopped renewing its lease."""
+    return or_(
+        (TranscriptionJob.status == PENDING) & (TranscriptionJob.next_attempt_at <= now),
+        (TranscriptionJob.status == RUNNING) & (TranscriptionJob.lease_until < now),
+    )
+
+
+async def claim_next(
+    session: AsyncSession, *, worker_id: str, lease_seconds: float
+) -> TranscriptionJob | None:
+    """Takes the oldest claimable job; other workers skip the locked row instead of waiting."""
+    now = utcnow()
+    result = await session.execute(
+        select(TranscriptionJob)
+        .where(_claimable(now))
+        .order_by(TranscriptionJob.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    job = result.scalar_one_or_none()
+    if job is None:
+        return None
+    job.status = RUNNING
+    job.attempts += 1
+    job.worker_id = worker_id
+    job.started_at = now
+    job.lease_until = now + timedelta(seconds=lease_seconds)
+    await session.flush()
+    return job
+
+
+async def renew_lease(
+    session: AsyncSession, *, job_id: int, worker_id: str, lease_seconds: float
+) -> bool:
+    """False means another worker has taken the job over and ours must give up."""
+    result = await session.execute(
+        update(TranscriptionJob)
+        .where(
+            TranscriptionJob.id == job_id,
+            TranscriptionJob.worker_id == worker_id,
+            TranscriptionJob.status == RUNNING,
+        )
+        .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
+    )
+    return _rowcount(result) == 1
+
+
+async def finish(
+    session: AsyncSession,
+    *,
+    job_id: int,
+    worker_id: str,
+    status: str,
+    error: str | None = None,
+    retry_at: datetime | None = None,
+    transcribe_seconds: float | None = None,
+) -> bool:
+    """Ends a job only if this worker still owns it, which is what makes completion exactly-once."""
+    values: dict[str, Any] = {"status": status, "last_error": error, "lease_until": None}
+    if status == PENDING:
+        values["next_attempt_at"] = retry_at or utcnow()
+    else:
+        values["finished_at"] = utcnow()
+        values["transcribe_seconds"] = transcribe_seconds
+    result = await session.execute(
+        update(TranscriptionJob)
+        .where(
+            TranscriptionJob.id == job_id,
+            TranscriptionJob.worker_id == worker_id,
+            TranscriptionJob.status == RUNNING,
+        )
+        .values(**values)
+    )
+    return _rowcount(result) == 1
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0))
+
+
+async def set_audio_path(session: AsyncSession, *, job_id: int, audio_path: str) -> None:
+    await session.execute(
+        update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(audio_path=audio_path)
+    )
+
+
+async def requeue_running(session: AsyncSession) -> int:
+    """For the single embedded worker on start: anything 'running' was cut off by a restart."""
+    result = await session.execute(
+        update(TranscriptionJob)
+        .where(TranscriptionJob.status == RUNNING)
+        .values(status=PENDING, next_attempt_at=utcnow(), lease_until=None)
+    )
+    return _rowcount(result)
+
+
+async def retry_failed(session: AsyncSession, *, job_id: int) -> bool:
+    """A tutor's retry gives a failed job a fresh set of attempts."""
+    result = await session.execute(
+        update(TranscriptionJob)
+        .where(TranscriptionJob.id == job_id, TranscriptionJob.status == FAILED)
+        .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), delivered=False)
+    )
+    return _rowcount(result) == 1
+
+
+async def get_job(session: AsyncSession, *, job_id: int) -> TranscriptionJob | None:
+    return await session.get(TranscriptionJob, job_id)
+
+
+async def jobs_for_reflection(
+    session: AsyncSession, *, reflection_id: int
+) -> Sequence[TranscriptionJob]:
+    result = await session.execute(
+        select(TranscriptionJob)
+        .where(TranscriptionJob.reflection_id == reflection_id)
+        .order_by(TranscriptionJob.id)
+    )
+    return result.scalars().all()
+
+
+async def undelivered(session: AsyncSession, *, limit: int = 20) -> Sequence[TranscriptionJob]:
+    """Finished jobs whose result the tutor has not yet been shown (Telegram was down, say)."""
+    result = await session.execute(
+        select(TranscriptionJob)
+        .where(TranscriptionJob.status.in_([DONE, FAILED]), TranscriptionJob.delivered.is_(False))
+        .order_by(TranscriptionJob.id)
+        .limit(limit)
+    )
+    return result.scalars().all()
+
+
+async def mark_delivered(session: AsyncSession, *, job_id: int) -> None:
+    await session.execute(
+        update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(delivered=True)
+    )
+
+
+async def queue_position(session: AsyncSession, *, job_id: int) -> int:
+    """How many jobs are ahead of this one, so the tutor knows how long to wait."""
+    result = await session.execute(
+        select(func.count())
+        .select_from(TranscriptionJob)
+        .where(TranscriptionJob.status.in_([PENDING, RUNNING]), TranscriptionJob.id < job_id)
+    )
+    return int(result.scalar_one())
