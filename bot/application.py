@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.database import Database
+from bot.delivery import Deliverer
 from bot.settings import Settings
 from bot.state import AppState
 from bot.texts import load_texts
+from bot.transcription.base import Transcriber
 from bot.update_processor import PerChatUpdateProcessor
+from bot.worker import TranscriptionWorker
 from handlers import BOT_COMMANDS, register_all
 
 logger = logging.getLogger(__name__)
 
 BotApplication = Application  # type: ignore[type-arg]
+WORKER_TASK = "transcription-worker"
 
 
-def build_application(settings: Settings) -> BotApplication:
+def build_application(settings: Settings, *, transcriber: Transcriber | None = None) -> BotApplication:
     """Wires everything; nothing connects until `post_init` runs inside the event loop."""
     builder = (
         ApplicationBuilder()
@@ -35,6 +41,7 @@ def build_application(settings: Settings) -> BotApplication:
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.texts = load_texts()
+    app.bot_data.transcriber = transcriber
     register_all(app)
     return app
 
@@ -42,11 +49,36 @@ def build_application(settings: Settings) -> BotApplication:
 async def _post_init(app: BotApplication) -> None:
     state: AppState = app.bot_data
     state.db = Database(state.settings.resolved_database_url)
+    state.deliverer = Deliverer(db=state.db, bot=app.bot, texts=state.texts)
     await app.bot.set_my_commands(BOT_COMMANDS)
+    if state.settings.run_worker:
+        _start_worker(app, state)
     logger.info("bot @%s ready", app.bot.username)
+
+
+def _start_worker(app: BotApplication, state: AppState) -> None:
+    """The embedded worker; on SQLite it is the only one, so it may rescue 'running' jobs."""
+    assert state.deliverer is not None
+    if state.transcriber is None:
+        from bot.transcription import config_from_settings, create_transcriber
+
+        state.transcriber = create_transcriber(config_from_settings(state.settings))
+    state.worker = TranscriptionWorker(
+        db=state.db,
+        bot=app.bot,
+        transcriber=state.transcriber,
+        settings=state.settings,
+        deliverer=state.deliverer,
+    )
+    embedded = state.db.url.startswith("sqlite")
+    state.worker_task = asyncio.create_task(state.worker.run(embedded=embedded), name=WORKER_TASK)
 
 
 async def _post_shutdown(app: BotApplication) -> None:
     state: AppState = app.bot_data
+    if state.worker_task is not None:
+        state.worker_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await state.worker_task
     await state.db.dispose()
     state.db = None

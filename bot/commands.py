@@ -22,6 +22,11 @@ def add_core_commands(subparsers: Any) -> None:
     sandbox.add_argument("--port", type=int, default=8080)
     sandbox.set_defaults(handler=run_sandbox)
 
+    worker = subparsers.add_parser(
+        "worker", help="run a transcription worker (extra machines share PostgreSQL's queue)"
+    )
+    worker.set_defaults(handler=run_worker)
+
     db = subparsers.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser("upgrade", help="apply migrations (default: to the newest)")
@@ -46,6 +51,15 @@ def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.sandbox.runner import serve_sandbox
 
     asyncio.run(serve_sandbox(settings, host=args.host, port=args.port))
+    return 0
+
+
+def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.standalone_worker import serve_worker
+
+    settings.bot_token()
+    prepare_database(settings)
+    asyncio.run(serve_worker(settings))
     return 0
 
 

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     audio_retention_days: int = Field(default=0, ge=0)
     transcription_max_attempts: int = Field(default=3, ge=1)
     transcription_retry_seconds: float = Field(default=30.0, ge=0)
+    transcription_lease_seconds: float = Field(default=120.0, gt=0)
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
     run_worker: bool = True
 
     @field_validator("coordinator_ids", mode="before")

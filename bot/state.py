@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import CallbackContext, ExtBot
 
 if TYPE_CHECKING:
     from bot.database import Database
+    from bot.delivery import Deliverer
     from bot.settings import Settings
     from bot.texts import Texts
+    from bot.transcription.base import Transcriber
+    from bot.worker import TranscriptionWorker
 
 
 class AppState:
@@ -19,7 +23,10 @@ class AppState:
         self._settings: Settings | None = None
         self._database: Database | None = None
         self._texts: Texts | None = None
-        self.services: dict[str, Any] = {}
+        self.worker: TranscriptionWorker | None = None
+        self.deliverer: Deliverer | None = None
+        self.transcriber: Transcriber | None = None
+        self.worker_task: asyncio.Task[None] | None = None
 
     @property
     def settings(self) -> Settings:

@@ -3,15 +3,16 @@
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import basics, errors, onboarding, reflections
+from handlers import basics, errors, onboarding, reflections, review, voice
 
 # Order matters: within a handler group the first match wins, so the catch-all
 # answers for unknown commands and unsupported messages (basics) go last.
-AREAS = (onboarding, reflections, basics)
+AREAS = (onboarding, reflections, voice, review, basics)
 
 BOT_COMMANDS = [
     BotCommand("start", "Begin, or see where you are"),
     BotCommand("history", "Your recent reflections"),
+    BotCommand("retry", "Try a failed transcription again"),
     BotCommand("help", "What I can do"),
 ]
 

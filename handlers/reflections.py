@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot import reflections
+from bot import entries, reflections
 from bot.state import Context
 from handlers.common import PRIVATE, sender_tutor, state
 
@@ -17,15 +17,20 @@ async def on_text(update: Update, context: Context) -> None:
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)
         assert tutor is not None  # the onboarding gate let this through
-        saved = await reflections.save_text(
-            session,
-            tutor=tutor,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            text=message.text,
-        )
+        corrected = await entries.apply_correction(session, tutor=tutor, text=message.text)
+        saved = None
+        if corrected is None:
+            saved = await reflections.save_text(
+                session,
+                tutor=tutor,
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                text=message.text,
+            )
         name = tutor.display_name
-    if saved.is_new:
+    if saved is None:
+        await message.reply_text(app.texts("corrected"))
+    elif saved.is_new:
         await message.reply_text(
             app.texts("reflection_saved", name=name, count=saved.count_this_week)
         )

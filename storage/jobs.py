@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
-from storage.models import TranscriptionJob
+from storage.models import Reflection, TranscriptionJob
 from storage.upsert import insert_if_absent
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
@@ -133,6 +133,13 @@ async def set_audio_path(session: AsyncSession, *, job_id: int, audio_path: str)
     )
 
 
+async def clear_audio_path(session: AsyncSession, *, job_id: int) -> None:
+    """The audio is gone from disk once transcribed, unless retention says otherwise."""
+    await session.execute(
+        update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(audio_path=None)
+    )
+
+
 async def requeue_running(session: AsyncSession) -> int:
     """For the single embedded worker on start: anything 'running' was cut off by a restart."""
     result = await session.execute(
@@ -193,3 +200,13 @@ async def queue_position(session: AsyncSession, *, job_id: int) -> int:
         .where(TranscriptionJob.status.in_([PENDING, RUNNING]), TranscriptionJob.id < job_id)
     )
     return int(result.scalar_one())
+
+
+async def failed_jobs(session: AsyncSession, *, tutor_id: int) -> Sequence[TranscriptionJob]:
+    result = await session.execute(
+        select(TranscriptionJob)
+        .join(Reflection, Reflection.id == TranscriptionJob.reflection_id)
+        .where(Reflection.tutor_id == tutor_id, TranscriptionJob.status == FAILED)
+        .order_by(TranscriptionJob.id)
+    )
+    return result.scalars().all()

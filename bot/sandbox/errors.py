@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 logger = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class ApiError(Exception):
@@ -53,6 +56,17 @@ def unauthorized() -> ApiError:
 def not_found() -> ApiError:
     """Telegram's answer to a method it does not know."""
     return ApiError(404, "Not Found")
+
+
+@web.middleware
+async def control_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Control-API refusals become JSON a script or the page can show as is."""
+    try:
+        return await handler(request)
+    except ControlError as error:
+        return web.json_response({"error": error.message}, status=error.status)
+    except ApiError as error:
+        return web.json_response({"error": error.description}, status=error.error_code)
 
 
 class ControlError(Exception):

@@ -1,4 +1,4 @@
-"""Bot API parameters from JSON, form or multipart bodies, read the same lenient way Telegram does."""
+"""Bot API parameters from JSON, form or multipart bodies, read as leniently as Telegram does."""
 
 from __future__ import annotations
 
@@ -86,6 +86,12 @@ class Params:
 
 async def read_params(request: web.Request) -> Params:
     """Merge the query string with whichever body encoding the caller chose."""
+    values, uploads = await read_form(request)
+    return Params(values, uploads)
+
+
+async def read_form(request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
+    """Plain values and uploaded files, from the query string and the body."""
     values: dict[str, Any] = dict(request.query)
     uploads: dict[str, Upload] = {}
     if request.content_type == "application/json" and request.can_read_body:
@@ -94,7 +100,7 @@ async def read_params(request: web.Request) -> Params:
         await _read_multipart(request, values, uploads)
     elif request.content_type == "application/x-www-form-urlencoded":
         values.update(await request.post())
-    return Params(values, uploads)
+    return values, uploads
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
@@ -140,3 +146,14 @@ def part_content_type(part: BodyPartReader) -> str:
         return given
     guessed, _ = mimetypes.guess_type(part.filename or "")
     return guessed or "application/octet-stream"
+
+
+def number(params: Params, name: str) -> float | None:
+    """Timeouts may arrive as fractions; Telegram rounds them, we keep them."""
+    value = params.string(name)
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise bad_request(f"invalid {name} specified") from None

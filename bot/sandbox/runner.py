@@ -53,7 +53,7 @@ async def running_sandbox(
     site = web.TCPSite(runner, host, port)
     await site.start()
     url = f"http://{host}:{_bound_port(runner)}"
-    coordinators = {p.user_id for p in emulator.people if p.role == "coordinator"}
+    coordinators = {p.id for p in emulator.people if p.role == "coordinator"}
     bot_settings = sandbox_settings(settings, url, coordinators)
     try:
         async with _polling(build_application(bot_settings)) as app:
@@ -64,15 +64,21 @@ async def running_sandbox(
 
 @contextlib.asynccontextmanager
 async def _polling(app: BotApplication) -> AsyncIterator[BotApplication]:
-    async with app:
-        await app.start()
-        assert app.updater is not None
+    """The same lifecycle as `run_polling`, but inside an event loop we already own."""
+    assert app.updater is not None and app.post_init and app.post_shutdown
+    await app.initialize()
+    await app.post_init(app)
+    try:
         await app.updater.start_polling(poll_interval=0.0, timeout=10)
+        await app.start()
         try:
             yield app
         finally:
             await app.updater.stop()
             await app.stop()
+    finally:
+        await app.shutdown()
+        await app.post_shutdown(app)
 
 
 def _bound_port(runner: web.AppRunner) -> int:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from bot.transcription.audio import SAMPLE_RATE, Samples, decode_audio
+from bot.transcription.config import TranscriberConfig
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +45,48 @@ class Transcriber(Protocol):
     def transcribe(self, audio_path: Path) -> Transcript:
         """Decodes and transcribes one recording, raising `AudioError` if it is unreadable."""
         ...
+
+
+class LoadOnceTranscriber:
+    """The shared skeleton: load once under a lock, decode with PyAV, time the work."""
+
+    backend = ""
+
+    def __init__(self, config: TranscriberConfig) -> None:
+        self.config = config
+        self.model = config.model
+        self._lock = threading.Lock()
+        self._loaded = False
+
+    def load(self) -> float:
+        """Idempotent, and safe if the worker thread and a warm-up call race."""
+        with self._lock:
+            if self._loaded:
+                return 0.0
+            started = time.perf_counter()
+            self._load_model()
+            self._loaded = True
+            seconds = time.perf_counter() - started
+        logger.info("Loaded %s model %s in %.2f s", self.backend, self.model, seconds)
+        return seconds
+
+    def transcribe(self, audio_path: Path) -> Transcript:
+        """Loading time is never counted in `seconds`, so the figure is pure transcription."""
+        self.load()
+        started = time.perf_counter()
+        samples = decode_audio(audio_path)
+        text, language = self._transcribe_samples(samples)
+        return Transcript(
+            text=text,
+            duration_s=len(samples) / SAMPLE_RATE,
+            seconds=time.perf_counter() - started,
+            backend=self.backend,
+            model=self.model,
+            language=language,
+        )
+
+    def _load_model(self) -> None:
+        raise NotImplementedError
+
+    def _transcribe_samples(self, samples: Samples) -> tuple[str, str | None]:
+        raise NotImplementedError

@@ -11,6 +11,9 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 AUTO_LANGUAGE = {"", "auto", "detect", "none"}
+# Both backends decode with the same options, so their speed and accuracy compare fairly.
+BEAM_SIZE = 5
+CONDITION_ON_PREVIOUS_TEXT = False  # stops one misheard phrase snowballing through a long note
 
 
 @dataclass(frozen=True)

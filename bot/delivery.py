@@ -1,0 +1,110 @@
+"""Shows a finished job to the tutor: the status message becomes the transcript or a plain apology."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, TelegramError
+
+from bot import review
+from bot.database import Database
+from bot.texts import Texts
+from storage import jobs
+from storage.models import Reflection, TranscriptionJob
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_LIMIT = 4096
+PREVIEW_CHARS = 600
+NO_SPEECH = "no speech detected"
+UNREADABLE = "unreadable audio: "
+
+
+@dataclass(frozen=True)
+class View:
+    """What the tutor should see: text, buttons and, for long transcripts, a file."""
+
+    text: str
+    buttons: InlineKeyboardMarkup | None
+    attachment: str | None = None
+
+
+class Deliverer:
+    """Owns the bot and the wording, so the worker and the bot's start-up sweep deliver alike."""
+
+    def __init__(self, *, db: Database, bot: Bot, texts: Texts) -> None:
+        self.db, self.bot, self.texts = db, bot, texts
+
+    async def deliver(self, job_id: int) -> bool:
+        """True once the tutor has the result; False leaves it for the next sweep."""
+        async with self.db.transaction() as session:
+            job = await jobs.get_job(session, job_id=job_id)
+            reflection = await session.get(Reflection, job.reflection_id) if job else None
+            view = self.view(job, reflection) if job and reflection else None
+            target = (reflection.chat_id, reflection.reply_message_id) if reflection else None
+        if view is None or target is None:
+            return False
+        try:
+            await self._show(target[0], target[1], view)
+        except TelegramError as error:
+            logger.warning("could not deliver job %d yet: %s", job_id, error)
+            return False
+        async with self.db.transaction() as session:
+            await jobs.mark_delivered(session, job_id=job_id)
+        return True
+
+    async def deliver_pending(self) -> int:
+        """Catches up on results that finished while Telegram or the bot was unavailable."""
+        async with self.db.transaction() as session:
+            pending = [job.id for job in await jobs.undelivered(session)]
+        delivered = [await self.deliver(job_id) for job_id in pending]
+        return sum(delivered)
+
+    def view(self, job: TranscriptionJob, reflection: Reflection) -> View:
+        if job.status == jobs.DONE:
+            return self._transcript_view(reflection)
+        return View(
+            self._failure_text(job.last_error or ""),
+            review.failed_keyboard(self.texts, job.id, reflection.id),
+        )
+
+    def _transcript_view(self, reflection: Reflection) -> View:
+        text = reflection.text or ""
+        buttons = review.transcript_keyboard(self.texts, reflection)
+        full = self.texts("transcript", transcript=text)
+        if len(full) <= MESSAGE_LIMIT:
+            return View(full, buttons)
+        preview = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
+        return View(self.texts("transcript_long", preview=preview), buttons, attachment=text)
+
+    def _failure_text(self, reason: str) -> str:
+        if reason == NO_SPEECH:
+            return self.texts("voice_no_speech")
+        if reason.startswith(UNREADABLE):
+            return self.texts("voice_unreadable")
+        return self.texts("voice_failed")
+
+    async def _show(self, chat_id: int, status_message_id: int | None, view: View) -> None:
+        if status_message_id is None:
+            await self.bot.send_message(chat_id, view.text, reply_markup=view.buttons)
+        else:
+            await self._edit(chat_id, status_message_id, view)
+        if view.attachment is not None:
+            document = io.BytesIO(view.attachment.encode("utf-8"))
+            await self.bot.send_document(chat_id, document, filename="reflection.txt")
+
+    async def _edit(self, chat_id: int, message_id: int, view: View) -> None:
+        """A no-op edit is a success; a deleted status message gets a fresh one instead."""
+        try:
+            await self.bot.edit_message_text(
+                view.text, chat_id=chat_id, message_id=message_id, reply_markup=view.buttons
+            )
+        except BadRequest as error:
+            reason = error.message.lower()
+            if "not found" in reason:
+                await self.bot.send_message(chat_id, view.text, reply_markup=view.buttons)
+            elif "not modified" not in reason:
+                raise

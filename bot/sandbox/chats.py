@@ -1,0 +1,83 @@
+"""Every chat the sandbox knows, with per-chat message ids and caps that keep memory bounded."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from bot.sandbox.errors import ControlError
+from bot.sandbox.models import Chat, ChatAction, Message
+
+logger = logging.getLogger(__name__)
+
+MAX_CHATS = 1000
+MAX_MESSAGES_PER_CHAT = 1000
+SUPERGROUP_BELOW = -1_000_000_000_000
+
+
+class ChatBook:
+    """Chats by id; message ids grow per chat, like Telegram's."""
+
+    def __init__(self) -> None:
+        self._chats: dict[int, Chat] = {}
+
+    def get(self, chat_id: int) -> Chat | None:
+        return self._chats.get(chat_id)
+
+    def all(self) -> list[Chat]:
+        return list(self._chats.values())
+
+    def open_private(self, user_id: int) -> Chat:
+        """A person's chat with the bot begins with their first message."""
+        chat = self._chats.get(user_id)
+        if chat is None:
+            chat = self._add(Chat(id=user_id, type="private", member_ids=[user_id]))
+        return chat
+
+    def create_group(self, chat_id: int, title: str, member_ids: list[int]) -> Chat:
+        if chat_id >= 0:
+            raise ControlError("a group's chat_id must be negative, as on Telegram")
+        if chat_id in self._chats:
+            raise ControlError(f"chat {chat_id} already exists", status=409)
+        kind = "supergroup" if chat_id <= SUPERGROUP_BELOW else "group"
+        return self._add(Chat(id=chat_id, type=kind, title=title, member_ids=list(member_ids)))
+
+    def _add(self, chat: Chat) -> Chat:
+        if len(self._chats) >= MAX_CHATS:
+            raise ControlError("the sandbox is full; reset it to start again", status=507)
+        self._chats[chat.id] = chat
+        return chat
+
+    def post(self, chat: Chat, sender_id: int, **fields: Any) -> Message:
+        """Append a message with the chat's next id, forgetting the oldest past the cap."""
+        message = Message(
+            message_id=chat.next_message_id,
+            chat_id=chat.id,
+            sender_id=sender_id,
+            date=int(time.time()),
+            **fields,
+        )
+        chat.next_message_id += 1
+        chat.messages[message.message_id] = message
+        if len(chat.messages) > MAX_MESSAGES_PER_CHAT:
+            del chat.messages[next(iter(chat.messages))]
+        chat.version += 1
+        return message
+
+    def touch(self, chat: Chat) -> None:
+        """Mark the chat changed so the page redraws edits and deletions."""
+        chat.version += 1
+
+    def delete(self, chat: Chat, message_id: int) -> bool:
+        if chat.messages.pop(message_id, None) is None:
+            return False
+        chat.version += 1
+        return True
+
+    def record_action(self, chat: Chat, action: str) -> None:
+        chat.actions.append(ChatAction(action, time.time()))
+        chat.version += 1
+
+    def clear(self) -> None:
+        self._chats.clear()

@@ -1,0 +1,94 @@
+"""Editing and deleting the bot's messages, with Telegram's 'not modified' rule."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from bot.sandbox.errors import ApiError, bad_request
+from bot.sandbox.formatting import caption_text, message_text
+from bot.sandbox.keyboards import parse_markup
+from bot.sandbox.methods.targets import bot_message, writable_chat
+from bot.sandbox.methods.types import MethodHandler
+from bot.sandbox.models import Chat, JsonDict, Message
+from bot.sandbox.params import Params
+from bot.sandbox.shapes import message_json
+from bot.sandbox.state import SandboxState
+
+logger = logging.getLogger(__name__)
+
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+
+
+def _not_modified() -> ApiError:
+    return bad_request(NOT_MODIFIED)
+
+
+def _inline_markup(params: Params) -> JsonDict | None:
+    """Edits may only carry inline keyboards; leaving one out removes the old one."""
+    markup = parse_markup(params.json_value("reply_markup"))
+    if markup.keyboard is not None:
+        raise bad_request("inline keyboard expected")
+    return markup.inline
+
+
+def _saved(state: SandboxState, chat: Chat, message: Message) -> JsonDict:
+    message.edit_date = int(time.time())
+    state.chats.touch(chat)
+    return message_json(state, chat, message)
+
+
+async def edit_message_text(state: SandboxState, params: Params) -> JsonDict:
+    chat, message = bot_message(state, params)
+    if message.text is None:
+        raise bad_request("there is no text in the message to edit")
+    text = message_text(params.string("text"), params.string("parse_mode"), editing=True)
+    inline = _inline_markup(params)
+    if text == message.text and inline == message.inline_markup:
+        raise _not_modified()
+    message.text, message.inline_markup = text, inline
+    return _saved(state, chat, message)
+
+
+async def edit_message_caption(state: SandboxState, params: Params) -> JsonDict:
+    chat, message = bot_message(state, params)
+    if message.file is None:
+        raise bad_request("there is no caption in the message to edit")
+    caption = caption_text(params.string("caption"), params.string("parse_mode"))
+    inline = _inline_markup(params)
+    if caption == message.caption and inline == message.inline_markup:
+        raise _not_modified()
+    message.caption, message.inline_markup = caption, inline
+    return _saved(state, chat, message)
+
+
+async def edit_message_reply_markup(state: SandboxState, params: Params) -> JsonDict:
+    chat, message = bot_message(state, params)
+    inline = _inline_markup(params)
+    if inline == message.inline_markup:
+        raise _not_modified()
+    message.inline_markup = inline
+    return _saved(state, chat, message)
+
+
+async def delete_message(state: SandboxState, params: Params) -> bool:
+    """Bots delete their own messages anywhere, and anyone's in a private chat."""
+    chat = writable_chat(state, params)
+    message = chat.messages.get(params.integer("message_id") or 0)
+    if message is None:
+        raise bad_request("message to delete not found")
+    if chat.is_group and message.sender_id != state.bot.id:
+        raise bad_request("message can't be deleted for everyone")
+    state.chats.delete(chat, message.message_id)
+    return True
+
+
+METHODS: dict[str, MethodHandler] = {
+    "editmessagetext": edit_message_text,
+    "editmessagecaption": edit_message_caption,
+    "editmessagereplymarkup": edit_message_reply_markup,
+    "deletemessage": delete_message,
+}

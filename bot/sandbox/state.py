@@ -1,0 +1,68 @@
+"""Everything the emulator remembers, shared by the Bot API and the control API."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from bot.sandbox.callbacks import CallbackBook
+from bot.sandbox.chats import ChatBook
+from bot.sandbox.faults import FaultBook
+from bot.sandbox.files import FileStore
+from bot.sandbox.models import BotIdentity, JsonDict
+from bot.sandbox.people import DEFAULT_PEOPLE, Person
+from bot.sandbox.updates import UpdateQueue
+
+logger = logging.getLogger(__name__)
+
+MAX_USERS = 10_000
+
+
+class SandboxState:
+    """One bot's view of Telegram: people, chats, pending updates, files and planned faults."""
+
+    def __init__(
+        self, *, token: str, storage_dir: Path, bot: BotIdentity, group_privacy: bool
+    ) -> None:
+        self.token = token
+        self.bot = bot
+        self.group_privacy = group_privacy
+        self.people: list[Person] = list(DEFAULT_PEOPLE)
+        self.users: dict[int, Person] = {}
+        self.chats = ChatBook()
+        self.updates = UpdateQueue()
+        self.files = FileStore(storage_dir / "files")
+        self.faults = FaultBook()
+        self.callbacks = CallbackBook()
+        self.commands: dict[str, list[JsonDict]] = {}
+
+    def person(self, user_id: int) -> Person | None:
+        """People who have spoken, then the page's personas."""
+        if user_id in self.users:
+            return self.users[user_id]
+        return next((person for person in self.people if person.id == user_id), None)
+
+    def meet(self, user_id: int, first_name: str | None = None) -> Person:
+        """Remember a person the first time they act, named by the caller or the persona list."""
+        known = self.person(user_id)
+        if known is not None and (first_name is None or first_name == known.first_name):
+            self.users.setdefault(user_id, known)
+            return known
+        if len(self.users) >= MAX_USERS:
+            self.users.pop(next(iter(self.users)))
+        if known is not None:
+            person = replace(known, first_name=first_name or known.first_name)
+        else:
+            person = Person(user_id, first_name or f"User {user_id}")
+        self.users[user_id] = person
+        return person
+
+    async def reset(self) -> None:
+        """Forget chats, updates, faults and files; the bot's own settings stay, as on Telegram."""
+        self.users.clear()
+        self.chats.clear()
+        self.faults.clear()
+        self.callbacks.clear()
+        await self.updates.clear()
+        await self.files.clear()

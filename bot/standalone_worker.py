@@ -1,0 +1,46 @@
+"""`reflectbot worker`: a transcription worker in its own process, sharing the database queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram import Bot
+
+from bot.database import Database
+from bot.delivery import Deliverer
+from bot.settings import Settings
+from bot.texts import load_texts
+from bot.transcription import config_from_settings, create_transcriber
+from bot.worker import TranscriptionWorker
+
+logger = logging.getLogger(__name__)
+
+
+def make_bot(settings: Settings) -> Bot:
+    """A plain Bot for delivering results; it polls nothing, so it can run on any machine."""
+    return Bot(
+        settings.bot_token(),
+        base_url=f"{settings.telegram_api_url}/bot",
+        base_file_url=f"{settings.telegram_api_url}/file/bot",
+    )
+
+
+async def serve_worker(settings: Settings) -> None:
+    db = Database(settings.resolved_database_url)
+    transcriber = create_transcriber(config_from_settings(settings))
+    async with make_bot(settings) as bot:
+        deliverer = Deliverer(db=db, bot=bot, texts=load_texts())
+        worker = TranscriptionWorker(
+            db=db, bot=bot, transcriber=transcriber, settings=settings, deliverer=deliverer
+        )
+        task = asyncio.create_task(worker.run(embedded=False))
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
+        logger.info("transcription worker %s started", worker.worker_id)
+        try:
+            await task
+        except asyncio.CancelledError:
+            logger.info("transcription worker stopping")
+    await db.dispose()

@@ -1,0 +1,44 @@
+"""The tag codebook: which codes exist and how to spot them, read from `prompts/codebook.yaml`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from prompts import PROMPTS_DIR
+
+from bot.tagging.codebook_yaml import parse_codebook, read_yaml_mapping
+from bot.tagging.codes import (
+    CONTRACT_CODES,
+    KINDS,
+    Code,
+    Codebook,
+    CodebookError,
+    Cue,
+    Language,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CODEBOOK_FILE",
+    "CONTRACT_CODES",
+    "KINDS",
+    "Code",
+    "Codebook",
+    "CodebookError",
+    "Cue",
+    "Language",
+    "load_codebook",
+]
+
+CODEBOOK_FILE = "codebook.yaml"
+
+
+def load_codebook(prompts_dir: Path | None = None) -> Codebook:
+    """Reads and checks the codebook once at start-up, so a bad edit stops the bot with a clear line."""
+    path = (prompts_dir or PROMPTS_DIR) / CODEBOOK_FILE
+    codebook = parse_codebook(read_yaml_mapping(path), path)
+    logger.info("Loaded %d codes from %s", len(codebook.codes), path)
+    return codebook
+

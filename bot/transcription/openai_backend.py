@@ -1,0 +1,61 @@
+"""openai-whisper (PyTorch): the backend the original design named, as an install extra."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from bot.transcription.audio import Samples
+from bot.transcription.base import LoadOnceTranscriber
+from bot.transcription.config import BEAM_SIZE, CONDITION_ON_PREVIOUS_TEXT
+from bot.transcription.errors import ModelUnavailable
+from bot.transcription.models import offline_advice, openai_whisper_source
+from bot.transcription.vad import keep_speech
+
+logger = logging.getLogger(__name__)
+
+NOT_INSTALLED = (
+    "TRANSCRIBER=openai-whisper needs the extra: pip install 'reflectbot[openai-whisper]' "
+    "(or set TRANSCRIBER=faster-whisper)"
+)
+
+
+class OpenAIWhisperTranscriber(LoadOnceTranscriber):
+    """Runs the same weights as faster-whisper, converted once from the CTranslate2 model."""
+
+    backend = "openai-whisper"
+    _whisper: Any
+
+    def _load_model(self) -> None:
+        try:
+            import torch
+            import whisper
+        except ImportError as error:
+            raise ModelUnavailable(NOT_INSTALLED) from error
+        torch.set_num_threads(self.config.cpu_threads or os.cpu_count() or 1)
+        source = openai_whisper_source(self.config)
+        try:
+            self._whisper = whisper.load_model(
+                source, device=self.config.device, download_root=str(self.config.models_dir)
+            )
+        except (OSError, RuntimeError, ValueError) as error:
+            raise ModelUnavailable(offline_advice(self.config.model, error)) from error
+
+    def _transcribe_samples(self, samples: Samples) -> tuple[str, str | None]:
+        speech = keep_speech(samples)
+        if speech.size == 0:
+            return "", self._default_language()
+        result = self._whisper.transcribe(
+            speech,
+            language=self.config.fixed_language,
+            fp16=self.config.device != "cpu",
+            beam_size=BEAM_SIZE,
+            condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
+            verbose=None,
+        )
+        return str(result["text"]).strip(), str(result.get("language") or "") or None
+
+    def _default_language(self) -> str | None:
+        """English-only models can only ever hear English."""
+        return self.config.fixed_language if self._whisper.is_multilingual else "en"

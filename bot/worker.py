@@ -1,0 +1,199 @@
+"""The transcription worker: claims jobs from the database and works through them one at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+from bot import transcripts
+from bot.delivery import NO_SPEECH, UNREADABLE, Deliverer
+from bot.database import Database
+from bot.settings import Settings
+from bot.transcription.base import Transcriber
+from bot.transcription.errors import AudioError
+from storage import jobs
+from storage.base import utcnow
+from storage.models import TranscriptionJob
+
+logger = logging.getLogger(__name__)
+
+CHAT_ACTION_EVERY_S = 4.5
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class TranscriptionWorker:
+    """One model, one job at a time, off the event loop; the database says what is left to do."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bot: Bot,
+        transcriber: Transcriber,
+        settings: Settings,
+        deliverer: Deliverer,
+        worker_id: str | None = None,
+    ) -> None:
+        self.db, self.bot, self.transcriber, self.settings = db, bot, transcriber, settings
+        self.deliverer = deliverer
+        self.worker_id = worker_id or default_worker_id()
+        self._wake = asyncio.Event()
+        self.audio_dir = settings.data_dir / "audio"
+
+    def wake(self) -> None:
+        """Called after a handler enqueues, so a new voice note does not wait for the next poll."""
+        self._wake.set()
+
+    async def run(self, *, embedded: bool) -> None:
+        """Loads the model, rescues work cut off by a restart, then processes jobs until cancelled."""
+        await asyncio.to_thread(self.transcriber.load)
+        if embedded:
+            async with self.db.transaction() as session:
+                rescued = await jobs.requeue_running(session)
+            if rescued:
+                logger.info("requeued %d transcription(s) interrupted by a restart", rescued)
+        await self.deliverer.deliver_pending()
+        while True:
+            if not await self._run_safely():
+                await self._idle()
+
+    async def _run_safely(self) -> bool:
+        """A database hiccup (a restart, a locked SQLite file) must not kill the worker."""
+        try:
+            return await self.run_once()
+        except Exception as error:  # noqa: BLE001 - logged, then we carry on after a pause
+            logger.error("worker loop error: %s", type(error).__name__, exc_info=error)
+            return False
+
+    async def run_once(self) -> bool:
+        """Processes one due job; False when there was nothing to do."""
+        async with self.db.transaction() as session:
+            job = await jobs.claim_next(
+                session,
+                worker_id=self.worker_id,
+                lease_seconds=self.settings.transcription_lease_seconds,
+            )
+        if job is None:
+            return False
+        await self.process(job)
+        return True
+
+    async def _idle(self) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self.settings.worker_poll_seconds)
+
+    async def process(self, job: TranscriptionJob) -> None:
+        logger.info("transcribing job %d (attempt %d)", job.id, job.attempts)
+        try:
+            async with self._keepalive(job):
+                path = await self._fetch_audio(job)
+                transcript = await asyncio.to_thread(self.transcriber.transcribe, path)
+        except AudioError as error:
+            await self._give_up(job, UNREADABLE + error.reason)
+        except Exception as error:  # noqa: BLE001 - any other failure is retried, then reported
+            logger.warning("job %d failed: %s", job.id, type(error).__name__, exc_info=error)
+            await self._retry_or_give_up(job, f"{type(error).__name__}: {error}")
+        else:
+            await self._complete(job, transcript.text, transcript.seconds, path)
+
+    async def _fetch_audio(self, job: TranscriptionJob) -> Path:
+        """Downloads once; a retry or a restarted worker reuses the file already on disk."""
+        if job.audio_path and Path(job.audio_path).exists():
+            return Path(job.audio_path)
+        telegram_file = await self.bot.get_file(job.file_id)
+        suffix = Path(telegram_file.file_path or "voice.ogg").suffix or ".ogg"
+        self.audio_dir.mkdir(parents=True, exist_ok=True)
+        path = self.audio_dir / f"job-{job.id}{suffix}"
+        await telegram_file.download_to_drive(path)
+        async with self.db.transaction() as session:
+            await jobs.set_audio_path(session, job_id=job.id, audio_path=str(path))
+        job.audio_path = str(path)
+        return path
+
+    async def _complete(self, job: TranscriptionJob, text: str, seconds: float, path: Path) -> None:
+        if not text.strip():
+            await self._give_up(job, NO_SPEECH)
+            return
+        async with self.db.transaction() as session:
+            owned = await jobs.finish(
+                session,
+                job_id=job.id,
+                worker_id=self.worker_id,
+                status=jobs.DONE,
+                transcribe_seconds=seconds,
+            )
+            if owned:
+                await transcripts.store(session, job=job, text=text)
+        if not owned:
+            logger.warning("job %d was taken over by another worker; result discarded", job.id)
+            return
+        if self.settings.audio_retention_days == 0:
+            await self._forget_audio(job, path)
+        await self.deliverer.deliver(job.id)
+
+    async def _forget_audio(self, job: TranscriptionJob, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        async with self.db.transaction() as session:
+            await jobs.clear_audio_path(session, job_id=job.id)
+
+    async def _retry_or_give_up(self, job: TranscriptionJob, reason: str) -> None:
+        if job.attempts >= self.settings.transcription_max_attempts:
+            await self._give_up(job, reason)
+            return
+        delay = self.settings.transcription_retry_seconds * 2 ** (job.attempts - 1)
+        async with self.db.transaction() as session:
+            await jobs.finish(
+                session,
+                job_id=job.id,
+                worker_id=self.worker_id,
+                status=jobs.PENDING,
+                error=reason,
+                retry_at=utcnow() + timedelta(seconds=delay),
+            )
+
+    async def _give_up(self, job: TranscriptionJob, reason: str) -> None:
+        """Keeps the audio and tells the tutor plainly; /retry can start it again."""
+        async with self.db.transaction() as session:
+            owned = await jobs.finish(
+                session, job_id=job.id, worker_id=self.worker_id, status=jobs.FAILED, error=reason
+            )
+            if owned:
+                await transcripts.mark_failed(session, job=job)
+        if owned:
+            await self.deliverer.deliver(job.id)
+
+    @contextlib.asynccontextmanager
+    async def _keepalive(self, job: TranscriptionJob) -> AsyncIterator[None]:
+        """Renews the lease and shows 'typing' while the model works in its thread."""
+        task = asyncio.create_task(self._heartbeat(job))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _heartbeat(self, job: TranscriptionJob) -> None:
+        lease = self.settings.transcription_lease_seconds
+        while True:
+            with contextlib.suppress(TelegramError):
+                await self.bot.send_chat_action(job.chat_id, ChatAction.TYPING)
+            await asyncio.sleep(min(CHAT_ACTION_EVERY_S, lease / 3))
+            async with self.db.transaction() as session:
+                await jobs.renew_lease(
+                    session, job_id=job.id, worker_id=self.worker_id, lease_seconds=lease
+                )

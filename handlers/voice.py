@@ -1,0 +1,101 @@
+"""Voice notes, audio files and video notes: accept, queue, reply at once; /retry."""
+
+import math
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import entries, voice
+from bot.state import AppState, Context
+from handlers.common import PRIVATE, sender_tutor, state
+
+RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Document.AUDIO
+
+
+def voice_note(message: Message) -> voice.VoiceNote:
+    """Telegram has four shapes for a recording; the rest of the bot sees one."""
+    if message.voice:
+        media, kind, duration = message.voice, "voice", message.voice.duration
+    elif message.audio:
+        media, kind, duration = message.audio, "audio", message.audio.duration
+    elif message.video_note:
+        media, kind, duration = message.video_note, "video_note", message.video_note.duration
+    else:
+        assert message.document
+        media, kind, duration = message.document, "audio", None
+    seconds = duration.total_seconds() if hasattr(duration, "total_seconds") else duration
+    return voice.VoiceNote(kind, media.file_id, media.file_size, seconds)
+
+
+async def on_recording(update: Update, context: Context) -> None:
+    app = state(context)
+    message = update.effective_message
+    assert message
+    note = voice_note(message)
+    problem = voice.rejection(note, app.settings)
+    if problem:
+        await message.reply_text(_rejection_text(app, problem, note))
+        return
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        assert tutor is not None
+        captured = await voice.capture(
+            session, tutor=tutor, chat_id=message.chat_id, message_id=message.message_id, note=note
+        )
+    if not captured.is_new:
+        await message.reply_text(app.texts("voice_duplicate"))
+        return
+    await _acknowledge(app, message, captured)
+
+
+async def _acknowledge(app: AppState, message: Message, captured: voice.CapturedVoice) -> None:
+    ahead = captured.queue_position
+    text = app.texts("voice_queued", position=ahead + 1) if ahead else app.texts("voice_received")
+    status = await message.reply_text(text)
+    async with app.db.transaction() as session:
+        await voice.remember_status_message(
+            session, reflection_id=captured.reflection.id, message_id=status.message_id
+        )
+    if app.worker is not None:
+        app.worker.wake()
+
+
+def _rejection_text(app: AppState, problem: str, note: voice.VoiceNote) -> str:
+    minutes = math.ceil((note.duration_s or 0) / 60)
+    limit = app.settings.max_voice_seconds // 60
+    return app.texts(problem, minutes=minutes, limit=limit) if problem == "voice_too_long" else app.texts(problem)
+
+
+async def retry_command(update: Update, context: Context) -> None:
+    await _retry(update, context, job_id=None)
+
+
+async def retry_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query and query.data
+    await query.answer()
+    await _retry(update, context, job_id=int(query.data.rsplit(":", 1)[1]))
+
+
+async def _retry(update: Update, context: Context, *, job_id: int | None) -> None:
+    app = state(context)
+    message = update.effective_message
+    assert message
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        count = await entries.retry_transcription(session, tutor=tutor, job_id=job_id) if tutor else 0
+    if not count:
+        await message.reply_text(app.texts("nothing_to_retry"))
+        return
+    if update.callback_query:
+        await update.callback_query.edit_message_text(app.texts("retrying"))
+    else:
+        await message.reply_text(app.texts("retrying"))
+    if app.worker is not None:
+        app.worker.wake()
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(MessageHandler(PRIVATE & RECORDINGS, on_recording))
+    app.add_handler(CommandHandler("retry", retry_command, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(retry_button, pattern=r"^vc:retry:\d+$"))

@@ -1,0 +1,120 @@
+"""The real bot and the real emulator over HTTP, driven through the sandbox control API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.sandbox.client import SandboxClient
+from bot.sandbox.runner import Sandbox, running_sandbox
+from bot.settings import Settings
+from storage.models import Reflection
+from tests.conftest import make_settings
+
+Message = dict[str, Any]
+
+
+@dataclass
+class Chat:
+    """A person in the sandbox: sends things and reads what the bot answered."""
+
+    client: SandboxClient
+    user_id: int
+    first_name: str
+    chat_id: int
+
+    async def say(self, text: str) -> int:
+        sent = await self.client.send_text(self.user_id, text, chat_id=self.chat_id, first_name=self.first_name)
+        return int(sent["message_id"])
+
+    async def reply_to(self, message_id: int, timeout: float = 10.0) -> Message:
+        """The first bot message after ours."""
+        return await self.client.wait_for(self.chat_id, is_bot, after=message_id, timeout=timeout)
+
+    async def ask(self, text: str) -> Message:
+        return await self.reply_to(await self.say(text))
+
+    async def tap(self, message: Message, label_part: str) -> int:
+        data = button_data(message, label_part)
+        sent = await self.client.tap(self.user_id, self.chat_id, message["message_id"], data)
+        return int(sent.get("update_id", 0))
+
+    async def last_message_id(self) -> int:
+        messages = await self.client.messages(self.chat_id)
+        return int(messages[-1]["message_id"]) if messages else 0
+
+    async def wait_for(self, predicate: Callable[[Message], bool], after: int = 0, timeout: float = 10.0) -> Message:
+        return await self.client.wait_for(self.chat_id, predicate, after=after, timeout=timeout)
+
+
+def is_bot(message: Message) -> bool:
+    return bool(message["from"]["is_bot"])
+
+
+def text_of(message: Message) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+def bot_says(fragment: str) -> Callable[[Message], bool]:
+    return lambda message: is_bot(message) and fragment.lower() in text_of(message).lower()
+
+
+def button_data(message: Message, label_part: str) -> str:
+    for row in message.get("buttons") or []:
+        for button in row:
+            if label_part.lower() in button["text"].lower():
+                return str(button["callback_data"])
+    raise AssertionError(f"no button like {label_part!r} in {message.get('buttons')}")
+
+
+async def onboard(chat: Chat) -> None:
+    """Goes through /start, consent, name and time zone with the one-tap defaults."""
+    welcome = await chat.ask("/start")
+    mark = await chat.last_message_id()
+    await chat.tap(welcome, "yes")
+    name_question = await chat.wait_for(bot_says("what should i call you"), after=mark)
+    mark = await chat.last_message_id()
+    await chat.tap(name_question, "call me")
+    zone_question = await chat.wait_for(bot_says("time zone"), after=mark)
+    mark = await chat.last_message_id()
+    await chat.tap(zone_question, "uk time")
+    await chat.wait_for(bot_says("all set"), after=mark)
+
+
+@pytest.fixture
+def sandbox_settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data", run_worker=False)
+
+
+@pytest.fixture
+async def sandbox(sandbox_settings: Settings) -> AsyncIterator[Sandbox]:
+    async with running_sandbox(sandbox_settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(sandbox: Sandbox) -> AsyncIterator[SandboxClient]:
+    async with SandboxClient(sandbox.url) as sandbox_client:
+        yield sandbox_client
+
+
+@pytest.fixture
+def aisha(client: SandboxClient) -> Chat:
+    return Chat(client, 1001, "Aisha", 1001)
+
+
+@pytest.fixture
+def ben(client: SandboxClient) -> Chat:
+    return Chat(client, 1002, "Ben", 1002)
+
+
+async def stored_reflections(sandbox: Sandbox) -> list[Reflection]:
+    from sqlalchemy import select
+
+    async with sandbox.app.bot_data.db.transaction() as session:
+        result = await session.execute(select(Reflection).order_by(Reflection.id))
+        return list(result.scalars().all())

