@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import cast
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.database import Database
 from bot.delivery import Deliverer
 from bot.settings import Settings
-from bot.state import AppState
+from bot.state import AppState, BotApplication
 from bot.texts import load_texts
 from bot.transcription.base import Transcriber
 from bot.update_processor import PerChatUpdateProcessor
@@ -20,11 +21,12 @@ from handlers import BOT_COMMANDS, register_all
 
 logger = logging.getLogger(__name__)
 
-BotApplication = Application  # type: ignore[type-arg]
 WORKER_TASK = "transcription-worker"
 
 
-def build_application(settings: Settings, *, transcriber: Transcriber | None = None) -> BotApplication:
+def build_application(
+    settings: Settings, *, transcriber: Transcriber | None = None
+) -> BotApplication:
     """Wires everything; nothing connects until `post_init` runs inside the event loop."""
     builder = (
         ApplicationBuilder()
@@ -37,8 +39,8 @@ def build_application(settings: Settings, *, transcriber: Transcriber | None = N
         .post_shutdown(_post_shutdown)
     )
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    app = builder.build()
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app = cast(BotApplication, builder.build())
     app.bot_data.settings = settings
     app.bot_data.texts = load_texts()
     app.bot_data.transcriber = transcriber

@@ -14,10 +14,14 @@ logger = logging.getLogger(__name__)
 
 
 def add_core_commands(subparsers: Any) -> None:
-    run = subparsers.add_parser("run", help="run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run = subparsers.add_parser(
+        "run", help="run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)"
+    )
     run.set_defaults(handler=run_bot)
 
-    sandbox = subparsers.add_parser("sandbox", help="try the bot in a local web chat, no Telegram needed")
+    sandbox = subparsers.add_parser(
+        "sandbox", help="try the bot in a local web chat, no Telegram needed"
+    )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8080)
     sandbox.set_defaults(handler=run_sandbox)

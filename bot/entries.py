@@ -12,7 +12,9 @@ from storage.models import Reflection, Tutor
 CORRECTING = "correct"
 
 
-async def own_entry(session: AsyncSession, *, tutor: Tutor, reflection_id: int) -> Reflection | None:
+async def own_entry(
+    session: AsyncSession, *, tutor: Tutor, reflection_id: int
+) -> Reflection | None:
     return await reflections.get_reflection(session, reflection_id=reflection_id, tutor_id=tutor.id)
 
 

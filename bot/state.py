@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 if TYPE_CHECKING:
     from bot.database import Database
@@ -63,3 +63,6 @@ def _ready(value: T | None, name: str) -> T:
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppState]
+BotApplication = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], AppState, JobQueue[Context]
+]

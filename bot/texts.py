@@ -74,7 +74,9 @@ class Texts:
         return self._messages[key].format(**values)
 
 
-def load_texts(prompts_dir: Path | None = None, required: dict[str, frozenset[str]] = REQUIRED) -> Texts:
+def load_texts(
+    prompts_dir: Path | None = None, required: dict[str, frozenset[str]] = REQUIRED
+) -> Texts:
     """Fails at start-up, naming the message, rather than when a tutor first triggers it."""
     path = (prompts_dir or PROMPTS_DIR) / "messages.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -16,8 +16,8 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot import transcripts
-from bot.delivery import NO_SPEECH, UNREADABLE, Deliverer
 from bot.database import Database
+from bot.delivery import NO_SPEECH, UNREADABLE, Deliverer
 from bot.settings import Settings
 from bot.transcription.base import Transcriber
 from bot.transcription.errors import AudioError
@@ -74,7 +74,7 @@ class TranscriptionWorker:
         """A database hiccup (a restart, a locked SQLite file) must not kill the worker."""
         try:
             return await self.run_once()
-        except Exception as error:  # noqa: BLE001 - logged, then we carry on after a pause
+        except Exception as error:
             logger.error("worker loop error: %s", type(error).__name__, exc_info=error)
             return False
 
@@ -104,7 +104,7 @@ class TranscriptionWorker:
                 transcript = await asyncio.to_thread(self.transcriber.transcribe, path)
         except AudioError as error:
             await self._give_up(job, UNREADABLE + error.reason)
-        except Exception as error:  # noqa: BLE001 - any other failure is retried, then reported
+        except Exception as error:
             logger.warning("job %d failed: %s", job.id, type(error).__name__, exc_info=error)
             await self._retry_or_give_up(job, f"{type(error).__name__}: {error}")
         else:
@@ -112,8 +112,9 @@ class TranscriptionWorker:
 
     async def _fetch_audio(self, job: TranscriptionJob) -> Path:
         """Downloads once; a retry or a restarted worker reuses the file already on disk."""
-        if job.audio_path and Path(job.audio_path).exists():
-            return Path(job.audio_path)
+        kept = Path(job.audio_path) if job.audio_path else None
+        if kept is not None and await asyncio.to_thread(kept.exists):
+            return kept
         telegram_file = await self.bot.get_file(job.file_id)
         suffix = Path(telegram_file.file_path or "voice.ogg").suffix or ".ogg"
         self.audio_dir.mkdir(parents=True, exist_ok=True)
@@ -146,7 +147,7 @@ class TranscriptionWorker:
         await self.deliverer.deliver(job.id)
 
     async def _forget_audio(self, job: TranscriptionJob, path: Path) -> None:
-        path.unlink(missing_ok=True)
+        await asyncio.to_thread(path.unlink, missing_ok=True)
         async with self.db.transaction() as session:
             await jobs.clear_audio_path(session, job_id=job.id)
 

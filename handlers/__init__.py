@@ -1,8 +1,8 @@
 """Every conversation area registers its handlers here, in one visible place."""
 
 from telegram import BotCommand
-from telegram.ext import Application
 
+from bot.state import BotApplication
 from handlers import basics, errors, onboarding, reflections, review, voice
 
 # Order matters: within a handler group the first match wins, so the catch-all
@@ -17,7 +17,7 @@ BOT_COMMANDS = [
 ]
 
 
-def register_all(app: Application) -> None:  # type: ignore[type-arg]
+def register_all(app: BotApplication) -> None:
     for area in AREAS:
         area.register(app)
     errors.register(app)

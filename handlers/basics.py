@@ -1,9 +1,9 @@
 """/help, and kind answers to unknown commands and message types we cannot keep."""
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.state import Context
+from bot.state import BotApplication, Context
 from handlers.common import PRIVATE, state
 
 UNSUPPORTED = (
@@ -37,7 +37,7 @@ async def unsupported(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(state(context).texts("unsupported_message"))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("help", show_help, filters=PRIVATE))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(PRIVATE & UNSUPPORTED, unsupported))

@@ -1,8 +1,8 @@
 """Small helpers every handler module shares: the typed state and the sender's tutor row."""
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import filters
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.state import AppState, Context
 from storage import tutors

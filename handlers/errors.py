@@ -4,9 +4,8 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError
-from telegram.ext import Application
 
-from bot.state import Context
+from bot.state import BotApplication, Context
 from handlers.common import state
 
 logger = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ async def _apologise(update: Update, context: Context) -> None:
     assert update.effective_chat
     try:
         await update.effective_chat.send_message(state(context).texts("error"))
-    except Exception:  # noqa: BLE001 - nothing more we can do for this user
+    except Exception:
         logger.warning("could not send the apology to chat %s", update.effective_chat.id)
 
 
@@ -45,5 +44,5 @@ def _describe(update: object) -> str:
     return f"update_id={update.update_id} kind={kind} chat={chat} user={user}"
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_error_handler(on_error)

@@ -2,7 +2,6 @@
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -11,7 +10,7 @@ from telegram.ext import (
 )
 
 from bot import onboarding
-from bot.state import Context
+from bot.state import BotApplication, Context
 from handlers.common import PRIVATE, sender_tutor, state
 
 GATE_GROUP = -1
@@ -52,7 +51,9 @@ async def _ask_step(update: Update, context: Context, step: str, name: str) -> N
     if step == onboarding.STEP_NAME:
         first = update.effective_user.first_name
         button = InlineKeyboardButton(texts("name_button", name=first), callback_data="onb:name")
-        await chat.send_message(texts("consent_given"), reply_markup=InlineKeyboardMarkup([[button]]))
+        await chat.send_message(
+            texts("consent_given"), reply_markup=InlineKeyboardMarkup([[button]])
+        )
     else:
         zone = state(context).settings.default_timezone
         label = texts("timezone_default_button", timezone=zone)
@@ -144,7 +145,7 @@ async def _answer_step(update: Update, context: Context, answer: str) -> None:
         await chat.send_message(reply)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(consent, pattern=r"^onb:consent$"))
     app.add_handler(CallbackQueryHandler(decline, pattern=r"^onb:decline$"))

@@ -3,10 +3,10 @@
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import entries, reflections
-from bot.state import Context
+from bot.state import BotApplication, Context
 from handlers.common import PRIVATE, sender_tutor, state
 
 
@@ -64,6 +64,6 @@ async def show_history(update: Update, context: Context) -> None:
     await message.reply_text("\n".join([header, *lines]))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(CommandHandler("history", show_history, filters=PRIVATE))

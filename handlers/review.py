@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot import entries, review
-from bot.state import Context
+from bot.state import BotApplication, Context
 from handlers.common import sender_tutor, state
 
 
@@ -32,7 +32,9 @@ async def correct(update: Update, context: Context) -> None:
             session, tutor=tutor, reflection_id=_reflection_id(update)
         )
     await query.answer()
-    await query.message.reply_text(app.texts("correct_prompt" if ok else "not_found"))
+    await context.bot.send_message(
+        query.message.chat.id, app.texts("correct_prompt" if ok else "not_found")
+    )
 
 
 async def ask_delete(update: Update, context: Context) -> None:
@@ -60,7 +62,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     await query.edit_message_text(app.texts("deleted"))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(keep, pattern=r"^rv:keep:\d+$"))
     app.add_handler(CallbackQueryHandler(correct, pattern=r"^rv:fix:\d+$"))
     app.add_handler(CallbackQueryHandler(ask_delete, pattern=r"^rv:del:\d+$"))

@@ -1,12 +1,13 @@
 """Voice notes, audio files and video notes: accept, queue, reply at once; /retry."""
 
 import math
+from datetime import timedelta
 
-from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Audio, Document, Message, Update, VideoNote, Voice
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import entries, voice
-from bot.state import AppState, Context
+from bot.state import AppState, BotApplication, Context
 from handlers.common import PRIVATE, sender_tutor, state
 
 RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Document.AUDIO
@@ -14,17 +15,24 @@ RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Docume
 
 def voice_note(message: Message) -> voice.VoiceNote:
     """Telegram has four shapes for a recording; the rest of the bot sees one."""
+    media: Voice | Audio | VideoNote | Document
     if message.voice:
-        media, kind, duration = message.voice, "voice", message.voice.duration
+        media, kind = message.voice, "voice"
     elif message.audio:
-        media, kind, duration = message.audio, "audio", message.audio.duration
+        media, kind = message.audio, "audio"
     elif message.video_note:
-        media, kind, duration = message.video_note, "video_note", message.video_note.duration
+        media, kind = message.video_note, "video_note"
     else:
         assert message.document
-        media, kind, duration = message.document, "audio", None
-    seconds = duration.total_seconds() if hasattr(duration, "total_seconds") else duration
-    return voice.VoiceNote(kind, media.file_id, media.file_size, seconds)
+        media, kind = message.document, "audio"
+    return voice.VoiceNote(kind, media.file_id, media.file_size, _seconds(media))
+
+
+def _seconds(media: Voice | Audio | VideoNote | Document) -> float | None:
+    duration = getattr(media, "duration", None)
+    if isinstance(duration, timedelta):
+        return duration.total_seconds()
+    return float(duration) if duration is not None else None
 
 
 async def on_recording(update: Update, context: Context) -> None:
@@ -63,7 +71,11 @@ async def _acknowledge(app: AppState, message: Message, captured: voice.Captured
 def _rejection_text(app: AppState, problem: str, note: voice.VoiceNote) -> str:
     minutes = math.ceil((note.duration_s or 0) / 60)
     limit = app.settings.max_voice_seconds // 60
-    return app.texts(problem, minutes=minutes, limit=limit) if problem == "voice_too_long" else app.texts(problem)
+    return (
+        app.texts(problem, minutes=minutes, limit=limit)
+        if problem == "voice_too_long"
+        else app.texts(problem)
+    )
 
 
 async def retry_command(update: Update, context: Context) -> None:
@@ -83,7 +95,9 @@ async def _retry(update: Update, context: Context, *, job_id: int | None) -> Non
     assert message
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)
-        count = await entries.retry_transcription(session, tutor=tutor, job_id=job_id) if tutor else 0
+        count = (
+            await entries.retry_transcription(session, tutor=tutor, job_id=job_id) if tutor else 0
+        )
     if not count:
         await message.reply_text(app.texts("nothing_to_retry"))
         return
@@ -95,7 +109,7 @@ async def _retry(update: Update, context: Context, *, job_id: int | None) -> Non
         app.worker.wake()
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(PRIVATE & RECORDINGS, on_recording))
     app.add_handler(CommandHandler("retry", retry_command, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(retry_button, pattern=r"^vc:retry:\d+$"))

@@ -1,7 +1,12 @@
 """Builds the async engine and session factory from a URL; nothing connects at import."""
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -28,4 +33,3 @@ def _sqlite_pragmas(dbapi_connection: object, _record: ConnectionPoolEntry) -> N
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     """Sessions keep loaded values after commit so replies can use them."""
     return async_sessionmaker(engine, expire_on_commit=False)
-

@@ -41,9 +41,7 @@ async def enqueue(
         "enqueued_at": now,
         "next_attempt_at": now,
     }
-    return await insert_if_absent(
-        session, TranscriptionJob.__table__, values, keys=["chat_id", "message_id"]
-    )
+    return await insert_if_absent(session, TranscriptionJob, values, keys=["chat_id", "message_id"])
 
 
 def _claimable(now: datetime) -> Any:

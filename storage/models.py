@@ -80,9 +80,7 @@ class Reflection(Base):
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    tutor_id: Mapped[int] = mapped_column(
-        ForeignKey("tutors.id", ondelete="CASCADE"), index=True
-    )
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("tutors.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="ready")
     text: Mapped[str | None] = mapped_column(Text, default=None)

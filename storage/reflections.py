@@ -38,9 +38,7 @@ async def add_reflection(
         "updated_at": now,
         **(extra or {}),
     }
-    new_id = await insert_if_absent(
-        session, Reflection.__table__, values, keys=["chat_id", "message_id"]
-    )
+    new_id = await insert_if_absent(session, Reflection, values, keys=["chat_id", "message_id"])
     reflection = await get_by_message(session, chat_id=chat_id, message_id=message_id)
     assert reflection is not None
     return reflection, new_id is not None

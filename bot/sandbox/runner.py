@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.application import BotApplication, build_application
+from bot.application import build_application
 from bot.sandbox.emulator import BotApiEmulator
 from bot.settings import SANDBOX_TOKEN, Settings
+from bot.state import BotApplication
 from storage import migrate
 
 logger = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from storage import models  # noqa: F401  (registers the tables on Base.metadata)
 from storage.base import Base
 from storage.engine import create_engine
-from storage import models  # noqa: F401  (registers the tables on Base.metadata)
 
 config = context.config
 

@@ -28,7 +28,9 @@ class Chat:
     chat_id: int
 
     async def say(self, text: str) -> int:
-        sent = await self.client.send_text(self.user_id, text, chat_id=self.chat_id, first_name=self.first_name)
+        sent = await self.client.send_text(
+            self.user_id, text, chat_id=self.chat_id, first_name=self.first_name
+        )
         return int(sent["message_id"])
 
     async def reply_to(self, message_id: int, timeout: float = 10.0) -> Message:
@@ -47,7 +49,9 @@ class Chat:
         messages = await self.client.messages(self.chat_id)
         return int(messages[-1]["message_id"]) if messages else 0
 
-    async def wait_for(self, predicate: Callable[[Message], bool], after: int = 0, timeout: float = 10.0) -> Message:
+    async def wait_for(
+        self, predicate: Callable[[Message], bool], after: int = 0, timeout: float = 10.0
+    ) -> Message:
         return await self.client.wait_for(self.chat_id, predicate, after=after, timeout=timeout)
 
 

@@ -12,9 +12,7 @@ from tests.integration.conftest import Chat, bot_says, onboard, stored_reflectio
 REFLECTION = "Year 4 ukulele group: Jamal led the warm-up and the whole class kept the pulse."
 
 
-async def test_start_consent_and_a_text_reflection_is_stored(
-    sandbox: Sandbox, aisha: Chat
-) -> None:
+async def test_start_consent_and_a_text_reflection_is_stored(sandbox: Sandbox, aisha: Chat) -> None:
     await onboard(aisha)
     reply = await aisha.ask(REFLECTION)
     assert "saved" in text_of(reply).lower() and "aisha" in text_of(reply).lower()
@@ -74,11 +72,22 @@ async def test_help_and_unknown_command(aisha: Chat) -> None:
     assert "/frobnicate" in unknown and "/help" in unknown
 
 
-async def test_unsupported_message_types_get_a_helpful_answer(sandbox: Sandbox, aisha: Chat) -> None:
+async def test_unsupported_message_types_get_a_helpful_answer(
+    sandbox: Sandbox, aisha: Chat
+) -> None:
     await onboard(aisha)
     for extra in (
-        {"sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512,
-                     "is_animated": False, "is_video": False, "type": "regular"}},
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "s1",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
         {"location": {"latitude": 51.5, "longitude": -0.12}},
     ):
         mark = await aisha.last_message_id()
@@ -132,7 +141,9 @@ async def test_flood_control_is_retried_after_retry_after(
     sandbox: Sandbox, client: SandboxClient, aisha: Chat
 ) -> None:
     await onboard(aisha)
-    await client.fault("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, count=1)
+    await client.fault(
+        "sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, count=1
+    )
     reply = await aisha.ask("Reflection during a flood of messages")
     assert "saved" in text_of(reply).lower()
 

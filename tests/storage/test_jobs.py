@@ -24,12 +24,22 @@ async def _voice_entries(db: Database, count: int) -> list[int]:
         )
         for message_id in range(1, count + 1):
             entry, _ = await reflections.add_reflection(
-                session, tutor_id=tutor.id, chat_id=1001, message_id=message_id,
-                source="voice", share_level="private", status="transcribing",
+                session,
+                tutor_id=tutor.id,
+                chat_id=1001,
+                message_id=message_id,
+                source="voice",
+                share_level="private",
+                status="transcribing",
             )
             job_id = await jobs.enqueue(
-                session, reflection_id=entry.id, chat_id=1001, message_id=message_id,
-                file_id=f"file-{message_id}", file_size=1000, audio_duration_s=5.0,
+                session,
+                reflection_id=entry.id,
+                chat_id=1001,
+                message_id=message_id,
+                file_id=f"file-{message_id}",
+                file_size=1000,
+                audio_duration_s=5.0,
             )
             assert job_id is not None
             job_ids.append(job_id)
@@ -45,8 +55,13 @@ async def test_enqueue_is_idempotent_per_message(database: Database) -> None:
     await _voice_entries(database, 1)
     async with database.transaction() as session:
         again = await jobs.enqueue(
-            session, reflection_id=1, chat_id=1001, message_id=1,
-            file_id="file-1", file_size=1000, audio_duration_s=5.0,
+            session,
+            reflection_id=1,
+            chat_id=1001,
+            message_id=1,
+            file_id="file-1",
+            file_size=1000,
+            audio_duration_s=5.0,
         )
     assert again is None
 

@@ -47,7 +47,10 @@ async def test_reflections_belong_to_their_author(database: Database) -> None:
     aisha, ben = await _tutor(database, 1001), await _tutor(database, 1002)
     entry, _ = await _add(database, aisha, 11, "Private thoughts")
     async with database.transaction() as session:
-        assert await reflections.get_reflection(session, reflection_id=entry.id, tutor_id=ben.id) is None
+        assert (
+            await reflections.get_reflection(session, reflection_id=entry.id, tutor_id=ben.id)
+            is None
+        )
         mine = await reflections.get_reflection(session, reflection_id=entry.id, tutor_id=aisha.id)
     assert mine is not None and mine.text == "Private thoughts"
 
@@ -73,8 +76,10 @@ async def test_deleting_a_tutor_erases_their_reflections(database: Database) -> 
 
 async def test_timestamps_come_back_timezone_aware(database: Database) -> None:
     tutor = await _tutor(database)
-    entry, _ = await _add(database, tutor, 1, "timing")
+    await _add(database, tutor, 1, "timing")
     async with database.transaction() as session:
-        loaded = await reflections.get_by_message(session, chat_id=tutor.telegram_user_id, message_id=1)
+        loaded = await reflections.get_by_message(
+            session, chat_id=tutor.telegram_user_id, message_id=1
+        )
     assert loaded is not None and loaded.created_at.tzinfo is not None
     assert abs((utcnow() - loaded.created_at).total_seconds()) < 60
