@@ -16,6 +16,7 @@ from bot.application import build_application
 from bot.sandbox.emulator import BotApiEmulator
 from bot.settings import SANDBOX_TOKEN, Settings
 from bot.state import BotApplication
+from bot.transcription.base import Transcriber
 from storage import migrate
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,11 @@ def sandbox_settings(settings: Settings, url: str, coordinator_ids: set[int]) ->
 
 @contextlib.asynccontextmanager
 async def running_sandbox(
-    settings: Settings, *, host: str = "127.0.0.1", port: int = 0
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    transcriber: Transcriber | None = None,
 ) -> AsyncIterator[Sandbox]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await migrate.upgrade_async(settings.resolved_database_url)
@@ -57,7 +62,7 @@ async def running_sandbox(
     coordinators = {p.id for p in emulator.people if p.role == "coordinator"}
     bot_settings = sandbox_settings(settings, url, coordinators)
     try:
-        async with _polling(build_application(bot_settings)) as app:
+        async with _polling(build_application(bot_settings, transcriber=transcriber)) as app:
             yield Sandbox(url=url, emulator=emulator, app=app, settings=bot_settings)
     finally:
         await runner.cleanup()

@@ -191,6 +191,8 @@ class _CueSpec:
         if isinstance(entry, str):
             self.text, self.weight, self.about = entry, weight, about
             return
+        if not isinstance(entry, Mapping):
+            raise CodebookError(f"{where}: {entry!r} is not text (put words like no, on, off in quotes)")
         data = _mapping(entry, where)
         text_key = "regex" if is_regex else "phrase"
         _check_keys(data, frozenset({text_key, "weight", "about"}), where)
@@ -268,8 +270,9 @@ def _list(value: object, where: str) -> list[object]:
 
 def _string_list(value: object, where: str) -> list[str]:
     items = _list(value, where)
-    if not all(isinstance(item, str) and item.strip() for item in items):
-        raise CodebookError(f"{where}: every entry must be non-empty text")
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise CodebookError(f"{where}: {item!r} is not text (put words like no, on, off in quotes)")
     return [str(item) for item in items]
 
 

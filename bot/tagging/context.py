@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from bot.tagging.codes import Language
 from bot.tagging.index import PhraseIndex
@@ -12,8 +13,18 @@ from bot.tagging.text import NO_BREAK, SENTENCE, Token
 logger = logging.getLogger(__name__)
 
 HEDGE_REACH = 2
+LACK_REACH = 3
 
 Tokens = tuple[Token, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Tokens `first`..`last` name a problem ("issue", "not enough"), perhaps negated."""
+
+    first: int
+    last: int
+    negated: bool
 
 
 def words_before(tokens: Tokens, index: int, window: int, language: Language) -> range:
@@ -26,12 +37,12 @@ def words_before(tokens: Tokens, index: int, window: int, language: Language) ->
     return range(index - 1, first - 1, -1)
 
 
-def is_negated(tokens: Tokens, index: int, language: Language) -> bool:
-    """"no behaviour issues", "nobody was absent": a negator shortly before, in the same clause."""
-    return any(
-        tokens[k].word in language.negators and not _is_exception(tokens, k, language)
-        for k in words_before(tokens, index, language.negation_window, language)
-    )
+def negator_before(tokens: Tokens, index: int, language: Language) -> int | None:
+    """Where a negation reaching `index` starts: "no behaviour issues", "nobody was absent"."""
+    for k in words_before(tokens, index, language.negation_window, language):
+        if tokens[k].word in language.negators and not _is_exception(tokens, k, language):
+            return k
+    return None
 
 
 def _is_exception(tokens: Tokens, index: int, language: Language) -> bool:
@@ -49,29 +60,46 @@ def tutor_is_subject(tokens: Tokens, index: int, language: Language) -> bool:
 
 def _hedged(tokens: Tokens, subject: int, cue: int, language: Language) -> bool:
     following = range(subject + 1, min(subject + 1 + HEDGE_REACH, cue))
-    return any(tokens[k].stem in language.hedges or tokens[k].word in language.hedges for k in following)
+    return any(tokens[k].word in language.hedges for k in following)
 
 
-def problem_spans(
-    tokens: Tokens, problems: PhraseIndex[None], language: Language
-) -> list[tuple[int, int]]:
-    """Where the text names a problem ("issue", "struggled", "not enough"), unless negated."""
+def find_problems(tokens: Tokens, index: PhraseIndex[None], language: Language) -> list[Problem]:
+    """Every place the text names a problem, noting the negated ones ("no problems")."""
     return [
-        (segments[0][0], segments[-1][1])
-        for start, segments, _ in problems.matches(tokens)
-        if not is_negated(tokens, start, language)
+        Problem(start, segments[-1][1], negator_before(tokens, start, language) is not None)
+        for start, segments, _ in index.matches(tokens)
     ]
 
 
 def nearest_problem(
-    tokens: Tokens, cue: tuple[int, int], problems: list[tuple[int, int]], language: Language
-) -> tuple[int, int] | None:
-    """A problem within `context_window` words of the cue, in the same sentence."""
-    for first, last in problems:
-        distance = max(first - cue[1], cue[0] - last)
-        if distance <= language.context_window and _same_sentence(tokens, cue, (first, last)):
-            return first, last
+    tokens: Tokens, cue: tuple[int, int], problems: list[Problem], language: Language
+) -> Problem | None:
+    """A problem, not negated, within `context_window` words of the cue, in the same sentence."""
+    for problem in problems:
+        distance = max(problem.first - cue[1], cue[0] - problem.last)
+        if (
+            not problem.negated
+            and distance <= language.context_window
+            and _same_sentence(tokens, cue, (problem.first, problem.last))
+        ):
+            return problem
     return None
+
+
+def problem_just_before(
+    tokens: Tokens, index: int, problems: list[Problem], language: Language
+) -> bool:
+    """"found it hard to wait his turn": the problem governs the words after it."""
+    reach = set(words_before(tokens, index, language.negation_window, language))
+    return any(problem.last in reach and not problem.negated for problem in problems)
+
+
+def is_lacking(tokens: Tokens, index: int, problems: list[Problem], language: Language) -> bool:
+    """"no keyboards" lacks keyboards; "no problems with the room" doesn't lack a room."""
+    negator = negator_before(tokens, index, language)
+    if negator is None or index - negator > LACK_REACH:
+        return False
+    return not any(negator <= problem.first < index for problem in problems)
 
 
 def _same_sentence(tokens: Tokens, a: tuple[int, int], b: tuple[int, int]) -> bool:

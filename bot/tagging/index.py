@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 
 class PhraseIndex(Generic[T]):
-    """Phrases keyed by the stems and prefixes of their first word."""
+    """Phrases keyed by their first word: its stems and exact words share one table."""
 
     def __init__(self, entries: Iterable[tuple[Phrase, T]]) -> None:
         self._by_stem: dict[str, list[tuple[Phrase, T]]] = defaultdict(list)
@@ -27,17 +27,19 @@ class PhraseIndex(Generic[T]):
     def _add(self, phrase: Phrase, value: T) -> None:
         first = phrase[0]
         assert isinstance(first, WordTest)
-        for stem in first.stems:
-            self._by_stem[stem].append((phrase, value))
+        for key in first.stems | first.words:
+            self._by_stem[key].append((phrase, value))
         for prefix in {prefix[:MIN_PREFIX] for prefix in first.prefixes}:
             self._by_prefix[prefix].append((phrase, value))
 
     def matches(self, tokens: tuple[Token, ...]) -> Iterable[tuple[int, tuple[Segment, ...], T]]:
         """Every (start, segments, value) where a phrase matches, each phrase once per start."""
         for start, token in enumerate(tokens):
-            candidates = self._by_stem.get(token.stem, []) + self._by_prefix.get(
-                token.word[:MIN_PREFIX], []
-            )
+            candidates = [
+                *self._by_stem.get(token.stem, ()),
+                *(self._by_stem.get(token.word, ()) if token.word != token.stem else ()),
+                *self._by_prefix.get(token.word[:MIN_PREFIX], ()),
+            ]
             seen: set[int] = set()
             for phrase, value in candidates:
                 segments = None if id(phrase) in seen else match_at(phrase, tokens, start)

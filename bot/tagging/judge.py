@@ -5,8 +5,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.tagging.codes import Cue, Language
-from bot.tagging.context import is_negated, nearest_problem, tutor_is_subject
+from bot.tagging.codes import Cue, Kind, Language
+from bot.tagging.context import (
+    Problem,
+    is_lacking,
+    nearest_problem,
+    negator_before,
+    problem_just_before,
+    tutor_is_subject,
+)
 from bot.tagging.text import Token
 
 logger = logging.getLogger(__name__)
@@ -19,6 +26,7 @@ class Candidate:
     """A cue of `code_id` found at tokens `first`..`last`, covering the character `spans`."""
 
     code_id: str
+    kind: Kind
     cue: Cue
     first: int
     last: int
@@ -30,14 +38,14 @@ class Reading:
     """One text, tokenized once, with the places it names a problem."""
 
     tokens: tuple[Token, ...]
-    problems: list[tuple[int, int]]
+    problems: list[Problem]
     language: Language
 
     def evidence_for(self, candidate: Candidate) -> tuple[Span, ...] | None:
         """The spans that support the code, or None when the context cancels the cue."""
-        if candidate.cue.about == "pupils" and self._tutor_speaks(candidate):
+        if self._cancelled_for_outcome(candidate):
             return None
-        negated = is_negated(self.tokens, candidate.first, self.language)
+        negated = negator_before(self.tokens, candidate.first, self.language) is not None
         need = candidate.cue.needs
         if need == "none":
             return None if negated else candidate.spans
@@ -45,19 +53,26 @@ class Reading:
             return candidate.spans if negated else None
         if need == "first_person":
             return candidate.spans if not negated and self._tutor_speaks(candidate) else None
-        return self._with_problem(candidate, negated)
+        if need == "lack" and is_lacking(self.tokens, candidate.first, self.problems, self.language):
+            return candidate.spans
+        return None if negated else self._with_problem(candidate)
 
-    def _with_problem(self, candidate: Candidate, negated: bool) -> tuple[Span, ...] | None:
-        """"the room" counts next to "a problem"; "no keyboards" counts because it is lacking."""
-        if negated:
-            return candidate.spans if candidate.cue.needs == "lack" else None
-        problem = nearest_problem(
-            self.tokens, (candidate.first, candidate.last), self.problems, self.language
+    def _cancelled_for_outcome(self, candidate: Candidate) -> bool:
+        """"I was proud" is about the tutor; "struggled to keep the beat" is no outcome."""
+        if candidate.cue.about == "pupils" and self._tutor_speaks(candidate):
+            return True
+        return candidate.kind == "outcome" and problem_just_before(
+            self.tokens, candidate.first, self.problems, self.language
         )
+
+    def _with_problem(self, candidate: Candidate) -> tuple[Span, ...] | None:
+        """"the room" counts next to "a problem"."""
+        cue = (candidate.first, candidate.last)
+        problem = nearest_problem(self.tokens, cue, self.problems, self.language)
         if problem is None:
             return None
-        first, last = problem
-        return (*candidate.spans, (self.tokens[first].start, self.tokens[last].end))
+        span = (self.tokens[problem.first].start, self.tokens[problem.last].end)
+        return (*candidate.spans, span)
 
     def _tutor_speaks(self, candidate: Candidate) -> bool:
         return tutor_is_subject(self.tokens, candidate.first, self.language)

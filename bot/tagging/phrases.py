@@ -1,4 +1,5 @@
-"""The cue phrase syntax: words match any inflection, `word*` a prefix, `a|b` either, `~` a gap."""
+"""The cue phrase syntax: words match any inflection, `word*` a prefix, `=word` exactly that word,
+`a|b` either, and `~` a gap of a few words."""
 
 from __future__ import annotations
 
@@ -16,13 +17,18 @@ MIN_PREFIX = 3
 
 @dataclass(frozen=True, slots=True)
 class WordTest:
-    """Accepts a token whose stem is one of `stems` or whose word starts with one of `prefixes`."""
+    """Accepts a token by its stem, by a prefix of its word, or by the exact word."""
 
     stems: frozenset[str]
-    prefixes: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()
 
     def accepts(self, token: Token) -> bool:
-        return token.stem in self.stems or token.word.startswith(self.prefixes)
+        return (
+            token.stem in self.stems
+            or token.word in self.words
+            or token.word.startswith(self.prefixes)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,37 +63,40 @@ def _parse_chunk(chunk: str, spelling: Spelling) -> list[Part]:
     alternatives = [alt for alt in chunk.split("|") if alt]
     if len(alternatives) == 1:
         return _parse_sequence(alternatives[0], spelling)
-    stems: set[str] = set()
-    prefixes: list[str] = []
-    for alternative in alternatives:
-        (test,) = _single_word(alternative, chunk, spelling)
-        stems |= test.stems
-        prefixes.extend(test.prefixes)
-    return [WordTest(frozenset(stems), tuple(prefixes))]
+    tests = [_single_word(alternative, chunk, spelling) for alternative in alternatives]
+    return [
+        WordTest(
+            stems=frozenset().union(*(test.stems for test in tests)),
+            prefixes=tuple(prefix for test in tests for prefix in test.prefixes),
+            words=frozenset().union(*(test.words for test in tests)),
+        )
+    ]
 
 
-def _single_word(alternative: str, chunk: str, spelling: Spelling) -> list[WordTest]:
+def _single_word(alternative: str, chunk: str, spelling: Spelling) -> WordTest:
     tests = _parse_sequence(alternative, spelling)
     if len(tests) != 1:
         raise ValueError(f"each choice in {chunk!r} must be a single word")
-    return tests
+    return tests[0]
 
 
 def _parse_sequence(text: str, spelling: Spelling) -> list[WordTest]:
-    """"self-esteem" is two words, as the tokenizer sees it; a trailing * makes the last a prefix."""
-    words = [normalise_word(word, spelling) for word in WORD.findall(text.rstrip("*"))]
+    """"self-esteem" is two words, as the tokenizer sees it; `*` and `=` apply to the last one."""
+    words = [normalise_word(word, spelling) for word in WORD.findall(text.strip("*="))]
     if not words:
         raise ValueError(f"no words in {text!r}")
-    tests = [WordTest(frozenset({stem(word)}), ()) for word in words]
+    tests = [WordTest(frozenset({stem(word)})) for word in words]
     if text.endswith("*"):
         tests[-1] = _prefix_test(words[-1], text)
+    elif text.startswith("="):
+        tests[-1] = WordTest(frozenset(), words=frozenset({words[-1]}))
     return tests
 
 
 def _prefix_test(prefix: str, text: str) -> WordTest:
     if len(prefix) < MIN_PREFIX:
         raise ValueError(f"prefix {text!r} is too short (at least {MIN_PREFIX} letters)")
-    return WordTest(frozenset(), (prefix,))
+    return WordTest(frozenset(), prefixes=(prefix,))
 
 
 def match_at(phrase: Phrase, tokens: tuple[Token, ...], start: int) -> tuple[Segment, ...] | None:
@@ -124,10 +133,3 @@ def _match_after_gap(
 
 def _crosses_sentence(tokens: tuple[Token, ...], first: int, last: int) -> bool:
     return any(tokens[index].boundary == SENTENCE for index in range(first + 1, last + 1))
-
-
-def first_tests(phrase: Phrase) -> WordTest:
-    """The test a phrase opens with, which the tagger indexes on."""
-    first = phrase[0]
-    assert isinstance(first, WordTest)
-    return first

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.tagging.codes import Code, Codebook, Cue, Kind
-from bot.tagging.context import problem_spans
+from bot.tagging.context import find_problems
 from bot.tagging.index import PhraseIndex
 from bot.tagging.judge import Candidate, Reading, Span
 from bot.tagging.text import Token, tokenize
@@ -57,40 +57,40 @@ class Tagger:
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self._phrases = PhraseIndex(
-            (cue.phrase, (code.id, cue)) for code in codebook.codes for cue in code.cues if cue.phrase
+            (cue.phrase, (code, cue)) for code in codebook.codes for cue in code.cues if cue.phrase
         )
-        self._patterns = [(code.id, cue) for code in codebook.codes for cue in code.cues if cue.regex]
+        self._patterns = [(code, cue) for code in codebook.codes for cue in code.cues if cue.regex]
         self._problems = PhraseIndex((phrase, None) for phrase in codebook.language.problem_words)
 
     def tag(self, text: str) -> TagResult:
         """Tags one reflection; codes that don't apply are still reported, with confidence."""
         language = self.codebook.language
         tokens = tokenize(text, language.spelling)
-        reading = Reading(tokens, problem_spans(tokens, self._problems, language), language)
-        found: dict[str, list[tuple[float, tuple[Span, ...]]]] = defaultdict(list)
+        reading = Reading(tokens, find_problems(tokens, self._problems, language), language)
+        found: dict[str, list[tuple[Cue, tuple[Span, ...]]]] = defaultdict(list)
         for candidate in self._candidates(text, tokens):
             evidence = reading.evidence_for(candidate)
             if evidence:
-                found[candidate.code_id].append((candidate.cue.weight, evidence))
+                found[candidate.code_id].append((candidate.cue, evidence))
         return TagResult({code.id: self._verdict(code, found[code.id]) for code in self.codebook.codes})
 
     def _candidates(self, text: str, tokens: tuple[Token, ...]) -> Iterator[Candidate]:
-        for start, segments, (code_id, cue) in self._phrases.matches(tokens):
+        for start, segments, (code, cue) in self._phrases.matches(tokens):
             spans = tuple((tokens[a].start, tokens[b].end) for a, b in segments)
-            yield Candidate(code_id, cue, start, segments[-1][1], spans)
+            yield Candidate(code.id, code.kind, cue, start, segments[-1][1], spans)
         yield from self._pattern_candidates(text, tokens)
 
     def _pattern_candidates(self, text: str, tokens: tuple[Token, ...]) -> Iterator[Candidate]:
         starts = [token.start for token in tokens]
-        for code_id, cue in self._patterns:
+        for code, cue in self._patterns:
             assert cue.regex is not None
             for match in cue.regex.finditer(text):
                 if match.end() > match.start() and tokens:
                     first = max(bisect.bisect_right(starts, match.start()) - 1, 0)
                     last = max(bisect.bisect_left(starts, match.end()) - 1, first)
-                    yield Candidate(code_id, cue, first, last, (match.span(),))
+                    yield Candidate(code.id, code.kind, cue, first, last, (match.span(),))
 
-    def _verdict(self, code: Code, found: list[tuple[float, tuple[Span, ...]]]) -> CodeMatch:
+    def _verdict(self, code: Code, found: list[tuple[Cue, tuple[Span, ...]]]) -> CodeMatch:
         weights, evidence = _strongest_distinct(found)
         confidence = round(1.0 - math.prod(1.0 - weight for weight in weights), 3)
         applies = confidence >= self.codebook.language.threshold
@@ -98,24 +98,22 @@ class Tagger:
 
 
 def _strongest_distinct(
-    found: list[tuple[float, tuple[Span, ...]]],
+    found: list[tuple[Cue, tuple[Span, ...]]],
 ) -> tuple[list[float], tuple[Span, ...]]:
-    """Overlapping cues ("worked together" and "together") count once, at the stronger weight."""
+    """Each cue counts once however often it occurs, and overlapping cues ("worked together"
+    and "together") count once, at the stronger weight; all their spans are kept as evidence."""
     weights: list[float] = []
-    cue_spans: list[Span] = []
+    counted: list[tuple[Cue, Span]] = []
     evidence: set[Span] = set()
-    for weight, spans in sorted(found, key=lambda item: -item[0]):
-        if not any(_overlap(spans[0], taken) for taken in cue_spans):
-            weights.append(weight)
-            cue_spans.append(spans[0])
+    for cue, spans in sorted(found, key=lambda item: -item[0].weight):
+        overlapping = [c for c, span in counted if c is cue or _overlap(spans[0], span)]
+        if not overlapping:
+            weights.append(cue.weight)
+        if not overlapping or any(c is cue for c in overlapping):
+            counted.append((cue, spans[0]))
             evidence.update(spans)
     return weights, tuple(sorted(evidence))
 
 
 def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
-
-
-def describe_cue(cue: Cue) -> str:
-    """How a coordinator would recognise the cue in the YAML."""
-    return f"{cue.text} ({cue.needs}, weight {cue.weight})"

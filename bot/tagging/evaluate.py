@@ -1,0 +1,107 @@
+"""`python -m bot.tagging.evaluate [FILE...]`: how well the tagger agrees with people's labels."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.tagging.codebook import Codebook, load_codebook
+from bot.tagging.dataset import DEV_SET, HOLDOUT_SET, Example, load_examples
+from bot.tagging.metrics import Counts, count_code, micro
+from bot.tagging.tagger import Tagger
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The scores for one labelled file."""
+
+    path: Path
+    entries: int
+    per_code: dict[str, Counts]
+    outcomes: Counts
+    challenges: Counts
+    overall: Counts
+    ms_per_entry: float
+    errors: tuple[str, ...]
+
+
+def evaluate(path: Path, tagger: Tagger) -> Report:
+    """Tags every entry, timing the tagging alone, and compares with the labels."""
+    examples = load_examples(path)
+    started = time.perf_counter()
+    predicted = [set(tagger.tag(example.text).applied) for example in examples]
+    elapsed = time.perf_counter() - started
+    pairs = [(set(example.codes), guess) for example, guess in zip(examples, predicted, strict=True)]
+    codebook = tagger.codebook
+    per_code = {code.id: count_code(code.id, pairs) for code in codebook.codes}
+    return Report(
+        path=path,
+        entries=len(examples),
+        per_code=per_code,
+        outcomes=micro(per_code[code.id] for code in codebook.outcomes),
+        challenges=micro(per_code[code.id] for code in codebook.challenges),
+        overall=micro(per_code.values()),
+        ms_per_entry=1000 * elapsed / max(len(examples), 1),
+        errors=tuple(_differences(examples, predicted)),
+    )
+
+
+def _differences(examples: list[Example], predicted: list[set[str]]) -> list[str]:
+    lines = []
+    for example, guess in zip(examples, predicted, strict=True):
+        missed, extra = sorted(example.codes - guess), sorted(guess - example.codes)
+        if missed or extra:
+            lines.append(f"{example.id}: missed {missed} extra {extra}\n    {example.text}")
+    return lines
+
+
+def format_report(report: Report, codebook: Codebook) -> str:
+    """A plain table: per code, then the micro averages the targets are set on."""
+    lines = [f"{report.path.name}: {report.entries} entries, {report.ms_per_entry:.2f} ms per entry"]
+    lines.append(f"  {'code':<18}{'P':>7}{'R':>7}{'F1':>7}{'n':>5}")
+    for code in codebook.codes:
+        lines.append(_row(code.id, report.per_code[code.id]))
+    for name, counts in (
+        ("micro outcomes", report.outcomes),
+        ("micro challenges", report.challenges),
+        ("micro overall", report.overall),
+    ):
+        lines.append(_row(name, counts))
+    return "\n".join(lines)
+
+
+def _row(name: str, counts: Counts) -> str:
+    p, r, f = counts.precision, counts.recall, counts.f1
+    return f"  {name:<18}{p:>7.3f}{r:>7.3f}{f:>7.3f}{counts.support:>5}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot.tagging.evaluate", description=__doc__)
+    parser.add_argument("files", nargs="*", type=Path, help="labelled JSON lines (default: dev and holdout)")
+    parser.add_argument("--prompts-dir", type=Path, help="folder holding codebook.yaml")
+    parser.add_argument("--errors", action="store_true", help="list each entry the tagger got wrong")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    codebook = load_codebook(args.prompts_dir)
+    tagger = Tagger(codebook)
+    for path in args.files or [DEV_SET, HOLDOUT_SET]:
+        report = evaluate(path, tagger)
+        print(format_report(report, codebook))
+        if args.errors:
+            print("\n".join(report.errors))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
