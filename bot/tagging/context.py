@@ -94,12 +94,21 @@ def problem_just_before(
     return any(problem.last in reach and not problem.negated for problem in problems)
 
 
-def is_lacking(tokens: Tokens, index: int, problems: list[Problem], language: Language) -> bool:
-    """"no keyboards" lacks keyboards; "no problems with the room" doesn't lack a room."""
+def cue_negator(
+    tokens: Tokens, index: int, problems: list[Problem], language: Language
+) -> int | None:
+    """The negator that denies the cue itself: in "no problems with the room" it denies the
+    problem, so the room is not negated."""
     negator = negator_before(tokens, index, language)
-    if negator is None or index - negator > LACK_REACH:
-        return False
-    return not any(negator <= problem.first < index for problem in problems)
+    if negator is None or any(negator <= problem.first < index for problem in problems):
+        return None
+    return negator
+
+
+def is_lacking(tokens: Tokens, index: int, problems: list[Problem], language: Language) -> bool:
+    """"no keyboards" lacks keyboards, when the negator is close to the thing lacking."""
+    negator = cue_negator(tokens, index, problems, language)
+    return negator is not None and index - negator <= LACK_REACH
 
 
 def _same_sentence(tokens: Tokens, a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from bot.tagging.codes import Cue, Kind, Language
 from bot.tagging.context import (
     Problem,
+    cue_negator,
     is_lacking,
     nearest_problem,
-    negator_before,
     problem_just_before,
     tutor_is_subject,
 )
@@ -45,7 +45,8 @@ class Reading:
         """The spans that support the code, or None when the context cancels the cue."""
         if self._cancelled_for_outcome(candidate):
             return None
-        negated = negator_before(self.tokens, candidate.first, self.language) is not None
+        negator = cue_negator(self.tokens, candidate.first, self.problems, self.language)
+        negated = negator is not None
         need = candidate.cue.needs
         if need == "none":
             return None if negated else candidate.spans

@@ -29,6 +29,7 @@ const state = {
   action: null,
   polls: 0,
   recorder: null,
+  stickToEnd: true,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -247,6 +248,11 @@ async function poll() {
   }
 }
 
+function keepAtEnd() {
+  const box = $("messages");
+  if (state.stickToEnd) box.scrollTop = box.scrollHeight;
+}
+
 function renderMessages(jumpToEnd) {
   const box = $("messages");
   const nearEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
@@ -256,7 +262,8 @@ function renderMessages(jumpToEnd) {
   }
   for (const message of state.messages) box.append(messageRow(message));
   renderQuickReplies();
-  if (jumpToEnd || nearEnd) box.scrollTop = box.scrollHeight;
+  state.stickToEnd = jumpToEnd || nearEnd;
+  keepAtEnd();
 }
 
 function emptyNote() {
@@ -362,6 +369,7 @@ function attachments(message) {
     link.href = message.photo.url;
     link.target = "_blank";
     const image = el("img", "photo");
+    image.addEventListener("load", keepAtEnd);
     image.src = message.photo.url;
     image.alt = message.caption || "Photo from the bot";
     link.append(image);
