@@ -13,6 +13,8 @@ from bot.database import Database
 from bot.delivery import Deliverer
 from bot.settings import Settings
 from bot.state import AppState, BotApplication
+from bot.tagging.codebook import load_codebook
+from bot.tagging.tagger import Tagger
 from bot.texts import load_texts
 from bot.transcription.base import Transcriber
 from bot.update_processor import PerChatUpdateProcessor
@@ -43,6 +45,7 @@ def build_application(
     app = cast(BotApplication, builder.build())
     app.bot_data.settings = settings
     app.bot_data.texts = load_texts()
+    app.bot_data.tagger = Tagger(load_codebook())
     app.bot_data.transcriber = transcriber
     register_all(app)
     return app
@@ -51,7 +54,9 @@ def build_application(
 async def _post_init(app: BotApplication) -> None:
     state: AppState = app.bot_data
     state.db = Database(state.settings.resolved_database_url)
-    state.deliverer = Deliverer(db=state.db, bot=app.bot, texts=state.texts)
+    state.deliverer = Deliverer(
+        db=state.db, bot=app.bot, texts=state.texts, codebook=state.codebook
+    )
     await app.bot.set_my_commands(BOT_COMMANDS)
     if state.settings.run_worker:
         _start_worker(app, state)
@@ -71,6 +76,7 @@ def _start_worker(app: BotApplication, state: AppState) -> None:
         transcriber=state.transcriber,
         settings=state.settings,
         deliverer=state.deliverer,
+        tagger=state.tagger,
     )
     embedded = state.db.url.startswith("sqlite")
     state.worker_task = asyncio.create_task(state.worker.run(embedded=embedded), name=WORKER_TASK)

@@ -6,11 +6,13 @@ import io
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
-from bot import review
+from bot import review, tags
 from bot.database import Database
+from bot.tagging.codes import Codebook
 from bot.texts import Texts
 from storage import jobs
 from storage.models import Reflection, TranscriptionJob
@@ -35,15 +37,15 @@ class View:
 class Deliverer:
     """Owns the bot and the wording, so the worker and the bot's start-up sweep deliver alike."""
 
-    def __init__(self, *, db: Database, bot: Bot, texts: Texts) -> None:
-        self.db, self.bot, self.texts = db, bot, texts
+    def __init__(self, *, db: Database, bot: Bot, texts: Texts, codebook: Codebook) -> None:
+        self.db, self.bot, self.texts, self.codebook = db, bot, texts, codebook
 
     async def deliver(self, job_id: int) -> bool:
         """True once the tutor has the result; False leaves it for the next sweep."""
         async with self.db.transaction() as session:
             job = await jobs.get_job(session, job_id=job_id)
             reflection = await session.get(Reflection, job.reflection_id) if job else None
-            view = self.view(job, reflection) if job and reflection else None
+            view = await self._view(session, job, reflection) if job and reflection else None
             target = (reflection.chat_id, reflection.reply_message_id) if reflection else None
         if view is None or target is None:
             return False
@@ -63,17 +65,17 @@ class Deliverer:
         delivered = [await self.deliver(job_id) for job_id in pending]
         return sum(delivered)
 
-    def view(self, job: TranscriptionJob, reflection: Reflection) -> View:
-        if job.status == jobs.DONE:
-            return self._transcript_view(reflection)
-        return View(
-            self._failure_text(job.last_error or ""),
-            review.failed_keyboard(self.texts, job.id, reflection.id),
-        )
+    async def _view(
+        self, session: AsyncSession, job: TranscriptionJob, reflection: Reflection
+    ) -> View:
+        if job.status != jobs.DONE:
+            keyboard = review.failed_keyboard(self.texts, job.id, reflection.id)
+            return View(self._failure_text(job.last_error or ""), keyboard)
+        state = await tags.review_of(session, reflection=reflection)
+        buttons = review.review_keyboard(self.texts, self.codebook, state)
+        return self._transcript_view(reflection.text or "", buttons)
 
-    def _transcript_view(self, reflection: Reflection) -> View:
-        text = reflection.text or ""
-        buttons = review.transcript_keyboard(self.texts, reflection)
+    def _transcript_view(self, text: str, buttons: InlineKeyboardMarkup) -> View:
         full = self.texts("transcript", transcript=text)
         if len(full) <= MESSAGE_LIMIT:
             return View(full, buttons)

@@ -10,11 +10,42 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import entries, tags
+from bot.review import Review
+from bot.tagging.tagger import Tagger
 from storage import reflections
 from storage.base import utcnow
 from storage.models import Reflection, Tutor
 
 SOURCE_ICONS = {"text": "✍️", "voice": "🎙", "audio": "🎧", "video_note": "📹", "guided": "🧭"}
+
+
+@dataclass(frozen=True)
+class TextOutcome:
+    """What became of a typed message: a new entry, a duplicate, or a correction."""
+
+    kind: str
+    reflection: Reflection
+    count_this_week: int
+    review: Review | None
+
+
+async def receive_text(
+    session: AsyncSession, *, tutor: Tutor, chat_id: int, message_id: int, text: str, tagger: Tagger
+) -> TextOutcome:
+    """A pending correction takes the text; otherwise it is a new entry, tagged at once."""
+    corrected = await entries.apply_correction(session, tutor=tutor, text=text)
+    if corrected is not None:
+        await tags.auto_tag(session, reflection=corrected, tagger=tagger)
+        return TextOutcome(
+            "corrected", corrected, 0, await tags.review_of(session, reflection=corrected)
+        )
+    saved = await save_text(session, tutor=tutor, chat_id=chat_id, message_id=message_id, text=text)
+    if not saved.is_new:
+        return TextOutcome("duplicate", saved.reflection, saved.count_this_week, None)
+    await tags.auto_tag(session, reflection=saved.reflection, tagger=tagger)
+    review = await tags.review_of(session, reflection=saved.reflection)
+    return TextOutcome("saved", saved.reflection, saved.count_this_week, review)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from telegram import Bot
 from bot.database import Database
 from bot.delivery import Deliverer
 from bot.settings import Settings
+from bot.tagging.codebook import load_codebook
+from bot.tagging.tagger import Tagger
 from bot.texts import load_texts
 from bot.transcription import config_from_settings, create_transcriber
 from bot.worker import TranscriptionWorker
@@ -31,9 +33,15 @@ async def serve_worker(settings: Settings) -> None:
     db = Database(settings.resolved_database_url)
     transcriber = create_transcriber(config_from_settings(settings))
     async with make_bot(settings) as bot:
-        deliverer = Deliverer(db=db, bot=bot, texts=load_texts())
+        tagger = Tagger(load_codebook())
+        deliverer = Deliverer(db=db, bot=bot, texts=load_texts(), codebook=tagger.codebook)
         worker = TranscriptionWorker(
-            db=db, bot=bot, transcriber=transcriber, settings=settings, deliverer=deliverer
+            db=db,
+            bot=bot,
+            transcriber=transcriber,
+            settings=settings,
+            deliverer=deliverer,
+            tagger=tagger,
         )
         task = asyncio.create_task(worker.run(embedded=False))
         for signum in (signal.SIGINT, signal.SIGTERM):

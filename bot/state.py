@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from bot.database import Database
     from bot.delivery import Deliverer
     from bot.settings import Settings
+    from bot.tagging.codes import Codebook
+    from bot.tagging.tagger import Tagger
     from bot.texts import Texts
     from bot.transcription.base import Transcriber
     from bot.worker import TranscriptionWorker
@@ -27,6 +29,7 @@ class AppState:
         self.deliverer: Deliverer | None = None
         self.transcriber: Transcriber | None = None
         self.worker_task: asyncio.Task[None] | None = None
+        self._tagger: Tagger | None = None
 
     @property
     def settings(self) -> Settings:
@@ -43,6 +46,18 @@ class AppState:
     @db.setter
     def db(self, value: Database | None) -> None:
         self._database = value
+
+    @property
+    def tagger(self) -> Tagger:
+        return _ready(self._tagger, "tagger")
+
+    @tagger.setter
+    def tagger(self, value: Tagger) -> None:
+        self._tagger = value
+
+    @property
+    def codebook(self) -> Codebook:
+        return self.tagger.codebook
 
     @property
     def texts(self) -> Texts:

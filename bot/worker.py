@@ -19,6 +19,7 @@ from bot import transcripts
 from bot.database import Database
 from bot.delivery import NO_SPEECH, UNREADABLE, Deliverer
 from bot.settings import Settings
+from bot.tagging.tagger import Tagger
 from bot.transcription.base import Transcriber
 from bot.transcription.errors import AudioError
 from storage import jobs
@@ -45,10 +46,11 @@ class TranscriptionWorker:
         transcriber: Transcriber,
         settings: Settings,
         deliverer: Deliverer,
+        tagger: Tagger,
         worker_id: str | None = None,
     ) -> None:
         self.db, self.bot, self.transcriber, self.settings = db, bot, transcriber, settings
-        self.deliverer = deliverer
+        self.deliverer, self.tagger = deliverer, tagger
         self.worker_id = worker_id or default_worker_id()
         self._wake = asyncio.Event()
         self.audio_dir = settings.data_dir / "audio"
@@ -138,7 +140,7 @@ class TranscriptionWorker:
                 transcribe_seconds=seconds,
             )
             if owned:
-                await transcripts.store(session, job=job, text=text)
+                await transcripts.store(session, job=job, text=text, tagger=self.tagger)
         if not owned:
             logger.warning("job %d was taken over by another worker; result discarded", job.id)
             return

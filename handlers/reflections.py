@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import entries, reflections
+from bot import reflections, review, voice
 from bot.state import BotApplication, Context
 from handlers.common import PRIVATE, sender_tutor, state
 
@@ -17,25 +17,28 @@ async def on_text(update: Update, context: Context) -> None:
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)
         assert tutor is not None  # the onboarding gate let this through
-        corrected = await entries.apply_correction(session, tutor=tutor, text=message.text)
-        saved = None
-        if corrected is None:
-            saved = await reflections.save_text(
-                session,
-                tutor=tutor,
-                chat_id=message.chat_id,
-                message_id=message.message_id,
-                text=message.text,
-            )
-        name = tutor.display_name
-    if saved is None:
-        await message.reply_text(app.texts("corrected"))
-    elif saved.is_new:
-        await message.reply_text(
-            app.texts("reflection_saved", name=name, count=saved.count_this_week)
+        outcome = await reflections.receive_text(
+            session,
+            tutor=tutor,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            text=message.text,
+            tagger=app.tagger,
         )
-    else:
+        name = tutor.display_name
+    if outcome.review is None:
         await message.reply_text(app.texts("reflection_duplicate"))
+        return
+    if outcome.kind == "corrected":
+        text = app.texts("corrected")
+    else:
+        text = app.texts("reflection_saved", name=name, count=outcome.count_this_week)
+    keyboard = review.review_keyboard(app.texts, app.codebook, outcome.review)
+    sent = await message.reply_text(text, reply_markup=keyboard)
+    async with app.db.transaction() as session:
+        await voice.remember_status_message(
+            session, reflection_id=outcome.reflection.id, message_id=sent.message_id
+        )
 
 
 async def show_history(update: Update, context: Context) -> None:

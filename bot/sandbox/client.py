@@ -17,7 +17,12 @@ logger = logging.getLogger(__name__)
 JsonDict = dict[str, Any]
 Predicate = Callable[[JsonDict], bool]
 POLL_SECONDS = 0.05
-AUDIO_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".m4a": "audio/mp4", ".flac": "audio/flac"}
+AUDIO_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+    ".m4a": "audio/mp4",
+    ".flac": "audio/flac",
+}
 
 
 class SandboxError(Exception):

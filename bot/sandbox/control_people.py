@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from bot.sandbox import inbox
+from bot.sandbox import inbox, membership
 from bot.sandbox.control_input import (
     id_list,
     json_object,
@@ -78,13 +78,14 @@ class PeopleRoutes:
 
     async def post_group(self, request: web.Request) -> web.Response:
         body = await json_object(request)
-        posted = await inbox.create_group(
+        chat_id = required_int(body, "chat_id")
+        posted = await membership.create_group(
             self._state,
-            chat_id=required_int(body, "chat_id"),
+            chat_id=chat_id,
             title=required_text(body, "title"),
             member_ids=id_list(body, "member_ids"),
         )
-        return web.json_response({"chat_id": body["chat_id"], "update_id": posted.update_id})
+        return web.json_response({"chat_id": chat_id, "update_id": posted.update_id})
 
     async def post_block(self, request: web.Request) -> web.Response:
         """Blocking (or unblocking) the bot, which Telegram reports to it as my_chat_member."""
@@ -92,7 +93,7 @@ class PeopleRoutes:
         blocked = body.get("blocked", True)
         if not isinstance(blocked, bool):
             raise ControlError("blocked must be true or false")
-        posted = await inbox.set_blocked(
+        posted = await membership.set_blocked(
             self._state, user_id=required_int(body, "user_id"), blocked=blocked
         )
         return web.json_response({"blocked": blocked, "update_id": posted.update_id})

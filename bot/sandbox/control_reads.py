@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.sandbox.control_input import query_int, whole_number
 from bot.sandbox.errors import ControlError
+from bot.sandbox.methods.account import menu_key
 from bot.sandbox.models import Chat, JsonDict
 from bot.sandbox.people import person_json
 from bot.sandbox.state import SandboxState
@@ -37,7 +38,7 @@ class ReadRoutes:
     async def get_bot(self, request: web.Request) -> web.Response:
         """Who the bot is and its default command menu, for the page's header and hints."""
         bot = self._state.bot
-        default_menu = next(iter(self._state.commands.values()), [])
+        default_menu = self._state.commands.get(menu_key(), [])
         return web.json_response(
             {
                 "id": bot.id,

@@ -65,7 +65,10 @@ class BotApiEmulator:
         return app
 
     async def _on_startup(self, app: web.Application) -> None:
+        """A fresh emulator knows no files, so clear any left on disk by an earlier run."""
         self.state.updates.resume_waiting()
+        if len(self.state.files) == 0:
+            await self.state.files.clear()
 
     async def _on_shutdown(self, app: web.Application) -> None:
         """End open long polls so the server stops at once rather than after their timeout."""

@@ -48,28 +48,30 @@ class FileStore:
         file_name: str | None = None,
         size_facts: dict[str, int] | None = None,
     ) -> StoredFile:
-        """Write off the event loop, then index the file under fresh ids.
-
-        `size_facts` carries measured `duration`, `width` and `height` where known.
-        """
-        self._counter += 1
-        suffix = _suffix(file_name, mime_type)
-        unique_id = f"AgAD{secrets.token_urlsafe(9)}"
-        disk_path = self._root / f"{unique_id}{suffix}"
-        await asyncio.to_thread(_write, disk_path, data)
-        stored = StoredFile(
-            file_id=f"{kind[:2].upper()}ACAgQAAxkBAA{secrets.token_urlsafe(24)}",
-            file_unique_id=unique_id,
-            file_path=f"{FOLDERS.get(kind, 'documents')}/file_{self._counter}{suffix}",
-            disk_path=disk_path,
-            size=len(data),
-            mime_type=mime_type,
-            file_name=file_name,
-            **(size_facts or {}),
-        )
+        """Write off the event loop, then index; `size_facts` holds measured duration or size."""
+        stored = self._describe(len(data), kind, mime_type, file_name, size_facts or {})
+        await asyncio.to_thread(_write, stored.disk_path, data)
         self._index(stored)
         await self._evict()
         return stored
+
+    def _describe(
+        self, size: int, kind: str, mime_type: str, file_name: str | None, facts: dict[str, int]
+    ) -> StoredFile:
+        """Fresh Telegram-style ids, a Bot API path, and a safe name on disk."""
+        self._counter += 1
+        suffix = _suffix(file_name, mime_type)
+        unique_id = f"AgAD{secrets.token_urlsafe(9)}"
+        return StoredFile(
+            file_id=f"{kind[:2].upper()}ACAgQAAxkBAA{secrets.token_urlsafe(24)}",
+            file_unique_id=unique_id,
+            file_path=f"{FOLDERS.get(kind, 'documents')}/file_{self._counter}{suffix}",
+            disk_path=self._root / f"{unique_id}{suffix}",
+            size=size,
+            mime_type=mime_type,
+            file_name=file_name,
+            **facts,
+        )
 
     def _index(self, stored: StoredFile) -> None:
         self._files[stored.file_id] = stored
@@ -97,6 +99,9 @@ class FileStore:
 
     def __iter__(self) -> Iterator[StoredFile]:
         return iter(list(self._files.values()))
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 def _write(path: Path, data: bytes) -> None:

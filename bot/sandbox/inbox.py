@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
 
 from bot.sandbox.errors import ControlError
@@ -12,7 +11,7 @@ from bot.sandbox.formatting import MAX_TEXT_CHARS, Formatted
 from bot.sandbox.keyboards import has_callback_data
 from bot.sandbox.models import Chat, JsonDict, Message
 from bot.sandbox.privacy import bot_sees
-from bot.sandbox.shapes import bot_user, chat_json, message_json, person_user
+from bot.sandbox.shapes import message_json, person_user
 from bot.sandbox.state import SandboxState
 from bot.sandbox.uploads import store_media
 
@@ -151,44 +150,3 @@ async def tap(
     }
     update_id = await state.updates.push("callback_query", payload)
     return Posted(message_id, update_id, record.id)
-
-
-async def create_group(
-    state: SandboxState, *, chat_id: int, title: str, member_ids: list[int]
-) -> Posted:
-    """The first member makes the group and adds the bot, which Telegram reports to it."""
-    people = [state.meet(member_id) for member_id in member_ids]
-    chat = state.chats.create_group(chat_id, title, member_ids)
-    payload = {
-        "chat": chat_json(state, chat),
-        "from": person_user(people[0]),
-        "date": int(time.time()),
-        "old_chat_member": _bot_member(state, "left"),
-        "new_chat_member": _bot_member(state, "member"),
-    }
-    update_id = await state.updates.push("my_chat_member", payload)
-    return Posted(None, update_id)
-
-
-async def set_blocked(state: SandboxState, *, user_id: int, blocked: bool) -> Posted:
-    """Blocking or unblocking the bot, which Telegram reports to it as my_chat_member."""
-    chat = state.chats.get(user_id)
-    if chat is None:
-        raise ControlError(f"user {user_id} has not started the bot yet", 404)
-    chat.blocked = blocked
-    old, new = ("member", "kicked") if blocked else ("kicked", "member")
-    payload = {
-        "chat": chat_json(state, chat),
-        "from": person_user(state.meet(user_id)),
-        "date": int(time.time()),
-        "old_chat_member": _bot_member(state, old),
-        "new_chat_member": _bot_member(state, new),
-    }
-    return Posted(None, await state.updates.push("my_chat_member", payload))
-
-
-def _bot_member(state: SandboxState, status: str) -> JsonDict:
-    member: JsonDict = {"status": status, "user": bot_user(state.bot)}
-    if status == "kicked":
-        member["until_date"] = 0
-    return member

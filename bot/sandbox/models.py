@@ -82,6 +82,7 @@ class Chat:
     version: int = 0
     actions: deque[ChatAction] = field(default_factory=lambda: deque(maxlen=MAX_ACTIONS_PER_CHAT))
     blocked: bool = False
+    bot_present: bool = True
     last_bot_message_at: float = 0.0
 
     @property

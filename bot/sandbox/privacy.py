@@ -12,7 +12,11 @@ logger = logging.getLogger(__name__)
 
 def bot_sees(state: SandboxState, chat: Chat, message: Message) -> bool:
     """Private chats always; in groups with privacy on, only commands and replies to the bot."""
-    if not chat.is_group or not state.group_privacy:
+    if not chat.is_group:
+        return True
+    if not chat.bot_present:
+        return False
+    if not state.group_privacy:
         return True
     replied = chat.messages.get(message.reply_to_id or 0)
     if replied is not None and replied.sender_id == state.bot.id:

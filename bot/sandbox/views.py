@@ -87,11 +87,9 @@ def current_action(chat: Chat) -> JsonDict | None:
         return None
     latest = chat.actions[-1]
     fresh = time.time() - latest.at < ACTION_SHOWN_SECONDS
-    return (
-        {"action": latest.action, "date": latest.at}
-        if fresh and (latest.at > chat.last_bot_message_at)
-        else None
-    )
+    if not fresh or latest.at <= chat.last_bot_message_at:
+        return None
+    return {"action": latest.action, "date": latest.at}
 
 
 def chat_view(state: SandboxState, chat: Chat) -> JsonDict:
@@ -108,4 +106,5 @@ def chat_view(state: SandboxState, chat: Chat) -> JsonDict:
         "last_message_id": last,
         "version": chat.version,
         "blocked": chat.blocked,
+        "bot_present": chat.bot_present,
     }

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from prompts import PROMPTS_DIR
-
 from bot.tagging.codebook_yaml import parse_codebook, read_yaml_mapping
 from bot.tagging.codes import (
     CONTRACT_CODES,
@@ -17,6 +15,7 @@ from bot.tagging.codes import (
     Cue,
     Language,
 )
+from prompts import PROMPTS_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -41,4 +40,3 @@ def load_codebook(prompts_dir: Path | None = None) -> Codebook:
     codebook = parse_codebook(read_yaml_mapping(path), path)
     logger.info("Loaded %d codes from %s", len(codebook.codes), path)
     return codebook
-

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import yaml
 
@@ -192,7 +192,9 @@ class _CueSpec:
             self.text, self.weight, self.about = entry, weight, about
             return
         if not isinstance(entry, Mapping):
-            raise CodebookError(f"{where}: {entry!r} is not text (put words like no, on, off in quotes)")
+            raise CodebookError(
+                f"{where}: {entry!r} is not text (put words like no, on, off in quotes)"
+            )
         data = _mapping(entry, where)
         text_key = "regex" if is_regex else "phrase"
         _check_keys(data, frozenset({text_key, "weight", "about"}), where)
@@ -240,13 +242,13 @@ def _check_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) ->
 def _kind(value: object, where: str) -> Kind:
     if value not in KINDS:
         raise CodebookError(f"{where}: unknown kind {value!r} (use outcome or challenge)")
-    return cast(Kind, value)
+    return value
 
 
 def _about(value: object, where: str) -> About:
     if value not in ABOUTS:
         raise CodebookError(f"{where}: 'about' must be anyone or pupils, not {value!r}")
-    return cast(About, value)
+    return value
 
 
 def _text(data: Mapping[str, Any], key: str, where: str) -> str:
@@ -272,7 +274,9 @@ def _string_list(value: object, where: str) -> list[str]:
     items = _list(value, where)
     for item in items:
         if not isinstance(item, str) or not item.strip():
-            raise CodebookError(f"{where}: {item!r} is not text (put words like no, on, off in quotes)")
+            raise CodebookError(
+                f"{where}: {item!r} is not text (put words like no, on, off in quotes)"
+            )
     return [str(item) for item in items]
 
 

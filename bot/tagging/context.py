@@ -13,7 +13,10 @@ from bot.tagging.text import NO_BREAK, SENTENCE, Token
 logger = logging.getLogger(__name__)
 
 HEDGE_REACH = 2
-LACK_REACH = 3
+LACK_FILLERS = frozenset(
+    {"a", "an", "any", "the", "enough", "working", "spare", "our", "their", "his", "her", "my",
+     "much", "many", "of", "have", "had", "got", "get", "with", "was", "were", "been", "be"}
+)  # fmt: skip
 
 Tokens = tuple[Token, ...]
 
@@ -46,12 +49,12 @@ def negator_before(tokens: Tokens, index: int, language: Language) -> int | None
 
 
 def _is_exception(tokens: Tokens, index: int, language: Language) -> bool:
-    """"not only" and "not sure" look like negation but don't deny what follows."""
+    """ "not only" and "not sure" look like negation but don't deny what follows."""
     return any(match_at(phrase, tokens, index) for phrase in language.negation_exceptions)
 
 
 def tutor_is_subject(tokens: Tokens, index: int, language: Language) -> bool:
-    """"I felt confident" is about the tutor; "I think she felt confident" is not."""
+    """ "I felt confident" is about the tutor; "I think she felt confident" is not."""
     return any(
         tokens[k].word in language.first_person and not _hedged(tokens, k, index, language)
         for k in words_before(tokens, index, language.subject_window, language)
@@ -89,7 +92,7 @@ def nearest_problem(
 def problem_just_before(
     tokens: Tokens, index: int, problems: list[Problem], language: Language
 ) -> bool:
-    """"found it hard to wait his turn": the problem governs the words after it."""
+    """ "found it hard to wait his turn": the problem governs the words after it."""
     reach = set(words_before(tokens, index, language.negation_window, language))
     return any(problem.last in reach and not problem.negated for problem in problems)
 
@@ -97,8 +100,7 @@ def problem_just_before(
 def cue_negator(
     tokens: Tokens, index: int, problems: list[Problem], language: Language
 ) -> int | None:
-    """The negator that denies the cue itself: in "no problems with the room" it denies the
-    problem, so the room is not negated."""
+    """The negator denying the cue, not a problem before it: "no problems with the room"."""
     negator = negator_before(tokens, index, language)
     if negator is None or any(negator <= problem.first < index for problem in problems):
         return None
@@ -106,9 +108,11 @@ def cue_negator(
 
 
 def is_lacking(tokens: Tokens, index: int, problems: list[Problem], language: Language) -> bool:
-    """"no keyboards" lacks keyboards, when the negator is close to the thing lacking."""
+    """ "no keyboards", "hadn't any keyboards"; not "not confident teaching guitar"."""
     negator = cue_negator(tokens, index, problems, language)
-    return negator is not None and index - negator <= LACK_REACH
+    if negator is None:
+        return False
+    return all(tokens[k].word in LACK_FILLERS for k in range(negator + 1, index))
 
 
 def _same_sentence(tokens: Tokens, a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -34,6 +34,10 @@ def load_examples(path: Path) -> list[Example]:
 
 def _example(data: dict[str, object], where: str) -> Example:
     text, outcomes, challenges = data.get("text"), data.get("outcomes"), data.get("challenges")
-    if not isinstance(text, str) or not isinstance(outcomes, list) or not isinstance(challenges, list):
+    if (
+        not isinstance(text, str)
+        or not isinstance(outcomes, list)
+        or not isinstance(challenges, list)
+    ):
         raise ValueError(f"{where}: needs text, outcomes and challenges")
     return Example(str(data.get("id", where)), text, frozenset(map(str, [*outcomes, *challenges])))

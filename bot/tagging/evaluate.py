@@ -38,7 +38,9 @@ def evaluate(path: Path, tagger: Tagger) -> Report:
     started = time.perf_counter()
     predicted = [set(tagger.tag(example.text).applied) for example in examples]
     elapsed = time.perf_counter() - started
-    pairs = [(set(example.codes), guess) for example, guess in zip(examples, predicted, strict=True)]
+    pairs = [
+        (set(example.codes), guess) for example, guess in zip(examples, predicted, strict=True)
+    ]
     codebook = tagger.codebook
     per_code = {code.id: count_code(code.id, pairs) for code in codebook.codes}
     return Report(
@@ -64,7 +66,9 @@ def _differences(examples: list[Example], predicted: list[set[str]]) -> list[str
 
 def format_report(report: Report, codebook: Codebook) -> str:
     """A plain table: per code, then the micro averages the targets are set on."""
-    lines = [f"{report.path.name}: {report.entries} entries, {report.ms_per_entry:.2f} ms per entry"]
+    lines = [
+        f"{report.path.name}: {report.entries} entries, {report.ms_per_entry:.2f} ms per entry"
+    ]
     lines.append(f"  {'code':<18}{'P':>7}{'R':>7}{'F1':>7}{'n':>5}")
     for code in codebook.codes:
         lines.append(_row(code.id, report.per_code[code.id]))
@@ -84,9 +88,13 @@ def _row(name: str, counts: Counts) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.tagging.evaluate", description=__doc__)
-    parser.add_argument("files", nargs="*", type=Path, help="labelled JSON lines (default: dev and holdout)")
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="labelled JSON lines (default: dev and holdout)"
+    )
     parser.add_argument("--prompts-dir", type=Path, help="folder holding codebook.yaml")
-    parser.add_argument("--errors", action="store_true", help="list each entry the tagger got wrong")
+    parser.add_argument(
+        "--errors", action="store_true", help="list each entry the tagger got wrong"
+    )
     return parser
 
 

@@ -54,12 +54,14 @@ class Reading:
             return candidate.spans if negated else None
         if need == "first_person":
             return candidate.spans if not negated and self._tutor_speaks(candidate) else None
-        if need == "lack" and is_lacking(self.tokens, candidate.first, self.problems, self.language):
+        if need == "lack" and is_lacking(
+            self.tokens, candidate.first, self.problems, self.language
+        ):
             return candidate.spans
         return None if negated else self._with_problem(candidate)
 
     def _cancelled_for_outcome(self, candidate: Candidate) -> bool:
-        """"I was proud" is about the tutor; "struggled to keep the beat" is no outcome."""
+        """ "I was proud" is about the tutor; "struggled to keep the beat" is no outcome."""
         if candidate.cue.about == "pupils" and self._tutor_speaks(candidate):
             return True
         return candidate.kind == "outcome" and problem_just_before(
@@ -67,7 +69,7 @@ class Reading:
         )
 
     def _with_problem(self, candidate: Candidate) -> tuple[Span, ...] | None:
-        """"the room" counts next to "a problem"."""
+        """ "the room" counts next to "a problem"."""
         cue = (candidate.first, candidate.last)
         problem = nearest_problem(self.tokens, cue, self.problems, self.language)
         if problem is None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -55,11 +56,11 @@ def _check_shape(parts: list[Part], phrase: str) -> None:
         raise ValueError(f"empty phrase {phrase!r}")
     if isinstance(parts[0], Gap) or isinstance(parts[-1], Gap):
         raise ValueError(f"a phrase cannot start or end with ~: {phrase!r}")
-    if any(isinstance(a, Gap) and isinstance(b, Gap) for a, b in zip(parts, parts[1:], strict=False)):
+    if any(isinstance(a, Gap) and isinstance(b, Gap) for a, b in itertools.pairwise(parts)):
         raise ValueError(f"two ~ in a row: {phrase!r}")
 
 
-def _parse_chunk(chunk: str, spelling: Spelling) -> list[Part]:
+def _parse_chunk(chunk: str, spelling: Spelling) -> list[WordTest]:
     alternatives = [alt for alt in chunk.split("|") if alt]
     if len(alternatives) == 1:
         return _parse_sequence(alternatives[0], spelling)
@@ -81,7 +82,7 @@ def _single_word(alternative: str, chunk: str, spelling: Spelling) -> WordTest:
 
 
 def _parse_sequence(text: str, spelling: Spelling) -> list[WordTest]:
-    """"self-esteem" is two words, as the tokenizer sees it; `*` and `=` apply to the last one."""
+    """ "self-esteem" is two words, as the tokenizer sees it; `*` and `=` apply to the last one."""
     words = [normalise_word(word, spelling) for word in WORD.findall(text.strip("*="))]
     if not words:
         raise ValueError(f"no words in {text!r}")

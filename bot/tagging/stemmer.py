@@ -46,7 +46,7 @@ def _strip_past_and_progressive(word: str) -> str:
 
 
 def _undouble(base: str) -> str:
-    """"stopp" and "drumm" become "stop" and "drum", but "fall" and "buzz" stay."""
+    """ "stopp" and "drumm" become "stop" and "drum", but "fall" and "buzz" stay."""
     if len(base) > 2 and base[-1] == base[-2] and base[-1] not in VOWELS | KEEP_DOUBLED:
         return base[:-1]
     return base

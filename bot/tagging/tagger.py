@@ -52,7 +52,7 @@ class TagResult:
 
 
 class Tagger:
-    """Built once from a codebook; `tag` is pure and takes about a millisecond an entry."""
+    """Built once from a codebook; `tag` is pure and takes well under a millisecond an entry."""
 
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
@@ -72,7 +72,9 @@ class Tagger:
             evidence = reading.evidence_for(candidate)
             if evidence:
                 found[candidate.code_id].append((candidate.cue, evidence))
-        return TagResult({code.id: self._verdict(code, found[code.id]) for code in self.codebook.codes})
+        return TagResult(
+            {code.id: self._verdict(code, found[code.id]) for code in self.codebook.codes}
+        )
 
     def _candidates(self, text: str, tokens: tuple[Token, ...]) -> Iterator[Candidate]:
         for start, segments, (code, cue) in self._phrases.matches(tokens):
@@ -100,8 +102,7 @@ class Tagger:
 def _strongest_distinct(
     found: list[tuple[Cue, tuple[Span, ...]]],
 ) -> tuple[list[float], tuple[Span, ...]]:
-    """Each cue counts once however often it occurs, and overlapping cues ("worked together"
-    and "together") count once, at the stronger weight; all their spans are kept as evidence."""
+    """Each cue counts once; overlapping cues once, at the stronger weight; all spans are evidence."""
     weights: list[float] = []
     counted: list[tuple[Cue, Span]] = []
     evidence: set[Span] = set()

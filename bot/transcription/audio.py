@@ -39,7 +39,7 @@ def decode_audio(path: Path) -> Samples:
             UNREADABLE, f"{path.name}: FFmpeg cannot decode it ({_why(error)})"
         ) from error
     if samples.size == 0:
-        raise AudioError(UNREADABLE, f"{path.name}: no audio frames could be decoded")
+        raise AudioError(EMPTY, f"{path.name}: no audio frames could be decoded")
     return samples
 
 

@@ -24,6 +24,8 @@ WHISPER_HEAD_WIDTH = 64  # every Whisper size uses 64-wide attention heads
 
 def cached_checkpoint(ct2_dir: Path, models_dir: Path, name: str) -> Path:
     """Converts once; later loads reuse the file while the source model is unchanged."""
+    if not (ct2_dir / "model.bin").is_file():
+        raise ModelUnavailable(f"{ct2_dir} is not a CTranslate2 Whisper model (no model.bin)")
     target = models_dir / f"openai-whisper-{_safe(name)}.pt"
     stamp = target.with_suffix(".json")
     source = _source_stamp(ct2_dir / "model.bin")

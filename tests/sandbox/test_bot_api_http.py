@@ -65,7 +65,9 @@ async def test_multipart_upload_is_stored_and_served_by_file_path(
     assert status == 200
     document = body["result"]["document"]
     assert document["file_name"] == "export.csv" and document["mime_type"] == "text/csv"
-    _, found = await call(http, sandbox.method_url("getFile"), json={"file_id": document["file_id"]})
+    _, found = await call(
+        http, sandbox.method_url("getFile"), json={"file_id": document["file_id"]}
+    )
     path = found["result"]["file_path"]
     async with http.get(f"{sandbox.root}/file/bot123456789:SANDBOX-test-token/{path}") as response:
         assert response.status == 200 and await response.read() == b"a,b\n1,2\n"

@@ -177,3 +177,16 @@ async def test_the_page_and_its_assets_are_served(
     for asset in ("app.js", "style.css"):
         async with http.get(f"{sandbox.root}/static/{asset}") as response:
             assert response.status == 200 and len(await response.read()) > 500
+
+
+async def test_bot_profile_lists_the_default_command_menu(
+    sandbox: RunningEmulator, http: aiohttp.ClientSession
+) -> None:
+    commands = [{"command": "help", "description": "What I can do"}]
+    scoped = {"commands": [{"command": "digest", "description": "Leads only"}]}
+    scoped["scope"] = {"type": "chat", "chat_id": CARYS}  # type: ignore[assignment]
+    await call(http, sandbox.method_url("setMyCommands"), json=scoped)
+    await call(http, sandbox.method_url("setMyCommands"), json={"commands": commands})
+    async with http.get(f"{sandbox.root}/api/bot") as response:
+        profile = await response.json()
+    assert profile["username"] == "reflect_sandbox_bot" and profile["commands"] == commands

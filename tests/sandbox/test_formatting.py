@@ -24,7 +24,7 @@ def test_html_mistakes_are_refused_with_telegrams_words() -> None:
     assert "Unclosed start tag at byte offset 2" in refused("3 < 5", "HTML")
     assert 'Unsupported start tag "" at byte offset 2' in refused("3 < 5 > 4", "HTML")
     assert 'Unsupported start tag "div"' in refused("<div>x</div>", "HTML")
-    assert "Can't find end tag corresponding to start tag \"b\"" in refused("<b>open", "HTML")
+    assert 'Can\'t find end tag corresponding to start tag "b"' in refused("<b>open", "HTML")
     assert 'expected "</b>", found "</i>"' in refused("<b>x</i>", "html")
 
 

@@ -17,7 +17,12 @@ from tests.sandbox.conftest import AISHA, BEN, CARYS, RunningEmulator, make_bot
 from tests.sandbox.media_samples import ogg_voice, png_image
 
 KEYBOARD = InlineKeyboardMarkup(
-    [[InlineKeyboardButton("Keep", callback_data="keep:1"), InlineKeyboardButton("Edit", callback_data="edit:1")]]
+    [
+        [
+            InlineKeyboardButton("Keep", callback_data="keep:1"),
+            InlineKeyboardButton("Edit", callback_data="edit:1"),
+        ]
+    ]
 )
 
 
@@ -59,9 +64,9 @@ async def test_html_is_shown_as_text_and_bad_html_is_refused(
     assert sent.text == "Week 3 & more"
     [_, shown] = await client.messages(AISHA)
     assert shown["text_html"] == "<b>Week 3</b> &amp; more"
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(AISHA, "Scores went from 3 < 5", parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)reserved"):
+    with pytest.raises(BadRequest, match=r"(?i)reserved"):
         await bot.send_message(AISHA, "Well done.", parse_mode="MarkdownV2")
 
 
@@ -75,9 +80,9 @@ async def test_edit_message_text_in_place_and_not_modified(
     [_, shown] = await client.messages(AISHA)
     assert shown["text"] == "Here is your transcript" and shown["edited"] is True
     assert shown["buttons"] == []  # an edit without reply_markup removes the keyboard
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("Here is your transcript", AISHA, sent.message_id)
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("Gone", AISHA, 999)
 
 
@@ -85,11 +90,11 @@ async def test_edit_reply_markup_and_delete(bot: telegram.Bot, client: SandboxCl
     await started(client)
     sent = await bot.send_message(AISHA, "Tags: social", reply_markup=KEYBOARD)
     await bot.edit_message_reply_markup(AISHA, sent.message_id, reply_markup=None)
-    with pytest.raises(BadRequest, match="(?i)not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await bot.edit_message_reply_markup(AISHA, sent.message_id, reply_markup=None)
     assert await bot.delete_message(AISHA, sent.message_id) is True
     assert [m["message_id"] for m in await client.messages(AISHA)] == [1]
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(AISHA, sent.message_id)
 
 
@@ -169,7 +174,7 @@ async def test_send_photo_reports_its_size(bot: telegram.Bot, client: SandboxCli
     assert (sent.photo[-1].width, sent.photo[-1].height) == (32, 20)
     [_, shown] = await client.messages(AISHA)
     assert shown["photo"]["width"] == 32 and shown["caption"] == "Outcomes"
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(AISHA, io.BytesIO(b"<svg></svg>"))
 
 
@@ -196,26 +201,26 @@ async def test_injected_bad_request_fails_the_next_calls_only(
 
 async def test_telegram_limits(bot: telegram.Bot, client: SandboxClient) -> None:
     await started(client)
-    with pytest.raises(BadRequest, match="(?i)message is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(AISHA, "x" * 4097)
     assert len((await bot.send_message(AISHA, "x" * 4096)).text or "") == 4096
-    with pytest.raises(BadRequest, match="(?i)message text is empty"):
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
         await bot.send_message(AISHA, "   ")
     too_long_data = InlineKeyboardMarkup([[InlineKeyboardButton("Tag", callback_data="t" * 65)]])
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await bot.send_message(AISHA, "Pick one", reply_markup=too_long_data)
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(-42, "Nobody here")
 
 
 async def test_people_who_have_not_started_or_have_blocked_are_forbidden(
     bot: telegram.Bot, client: SandboxClient
 ) -> None:
-    with pytest.raises(Forbidden, match="(?i)can't initiate conversation"):
+    with pytest.raises(Forbidden, match=r"(?i)can't initiate conversation"):
         await bot.send_message(BEN, "Hello Ben")
     await started(client, BEN)
     await client.block(BEN)
-    with pytest.raises(Forbidden, match="(?i)blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)blocked by the user"):
         await bot.send_message(BEN, "Hello Ben")
     updates = await bot.get_updates()
     blocked = updates[-1].my_chat_member
@@ -244,7 +249,7 @@ async def test_button_tap_and_answer_callback_query(
     await query.answer("Kept private")
     answer = await client.callback_answer(query.id, wait=1)
     assert answer["answered"] is True and answer["text"] == "Kept private"
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await query.answer("Twice")
 
 
@@ -253,7 +258,7 @@ async def test_chat_action_is_recorded(bot: telegram.Bot, client: SandboxClient)
     await bot.send_chat_action(AISHA, "typing")
     [action] = await client.actions(AISHA)
     assert action["action"] == "typing" and action["date"] == pytest.approx(time.time(), abs=5)
-    with pytest.raises(BadRequest, match="(?i)wrong parameter action"):
+    with pytest.raises(BadRequest, match=r"(?i)wrong parameter action"):
         await bot.send_chat_action(AISHA, "juggling")
 
 
@@ -276,7 +281,7 @@ async def test_commands_menu_round_trip(bot: telegram.Bot) -> None:
     commands = [telegram.BotCommand("start", "Begin"), telegram.BotCommand("history", "Recent")]
     assert await bot.set_my_commands(commands)
     assert list(await bot.get_my_commands()) == commands
-    with pytest.raises(BadRequest, match="(?i)bot_command_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)bot_command_invalid"):
         await bot.set_my_commands([telegram.BotCommand("Bad Name", "x")])
 
 
@@ -285,5 +290,28 @@ async def test_too_big_files_cannot_be_fetched(bot: telegram.Bot, client: Sandbo
     [update] = await bot.get_updates()
     document = update.message.document if update.message else None
     assert document is not None and document.file_size == 20 * 1024 * 1024 + 1
-    with pytest.raises(BadRequest, match="(?i)file is too big"):
+    with pytest.raises(BadRequest, match=r"(?i)file is too big"):
         await bot.get_file(document.file_id)
+
+
+async def test_leaving_a_group_stops_delivery_both_ways(
+    bot: telegram.Bot, client: SandboxClient
+) -> None:
+    await client.create_group(-600, "Unlinked group", [BEN])
+    await bot.get_updates()
+    assert await bot.leave_chat(-600) is True
+    [_, left] = await bot.get_updates()
+    assert left.my_chat_member is not None and left.my_chat_member.new_chat_member.status == "left"
+    assert (await client.send_text(BEN, "/start", chat_id=-600))["update_id"] is None
+    with pytest.raises(Forbidden, match=r"(?i)not a member"):
+        await bot.send_message(-600, "Still here?")
+    [chat] = [c for c in await client.chats() if c["id"] == -600]
+    assert chat["bot_present"] is False
+
+
+async def test_delete_messages_skips_unknown_ids(bot: telegram.Bot, client: SandboxClient) -> None:
+    await started(client)
+    first = await bot.send_message(AISHA, "one")
+    second = await bot.send_message(AISHA, "two")
+    assert await bot.delete_messages(AISHA, [first.message_id, second.message_id, 999])
+    assert [m["text"] for m in await client.messages(AISHA)] == ["/start"]

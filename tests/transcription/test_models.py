@@ -31,7 +31,7 @@ def test_tiny_en_resolves_to_the_bundled_model_without_a_download(tmp_path: Path
     assert not any(tmp_path.iterdir())
 
 
-def test_a_local_folder_is_used_as_it_is(tmp_path: Path) -> None:
+def test_a_local_folder_is_used_as_it_is() -> None:
     bundled = bundled_model_dir()
     assert bundled is not None
 
@@ -62,6 +62,19 @@ def test_unknown_model_name_fails_before_any_download(tmp_path: Path) -> None:
 
     with pytest.raises(ModelUnavailable, match="not-a-model"):
         transcriber.load()
+
+
+@pytest.mark.parametrize(
+    ("backend", "complaint"),
+    [("faster-whisper", "faster-whisper cannot load"), ("openai-whisper", r"no model\.bin")],
+)
+def test_a_folder_without_a_model_is_reported(tmp_path: Path, backend: str, complaint: str) -> None:
+    if backend == "openai-whisper":
+        pytest.importorskip("whisper", reason="needs the extra: reflectbot[openai-whisper]")
+    config = TranscriberConfig(backend=backend, model=str(tmp_path), models_dir=tmp_path)
+
+    with pytest.raises(ModelUnavailable, match=complaint):
+        create_transcriber(config).load()
 
 
 def test_unknown_backend_is_refused() -> None:

@@ -31,10 +31,13 @@ async def get_me(state: SandboxState, params: Params) -> JsonDict:
     }
 
 
-def _menu_key(params: Params) -> str:
+def menu_key(scope: Any = None, language_code: str | None = None) -> str:
     """Menus are kept per scope and language, as Telegram keeps them."""
-    scope = params.json_value("scope") or {"type": "default"}
-    return json.dumps([scope, params.string("language_code") or ""], sort_keys=True)
+    return json.dumps([scope or {"type": "default"}, language_code or ""], sort_keys=True)
+
+
+def _menu_key(params: Params) -> str:
+    return menu_key(params.json_value("scope"), params.string("language_code"))
 
 
 async def set_my_commands(state: SandboxState, params: Params) -> bool:
@@ -97,6 +100,9 @@ METHODS: dict[str, MethodHandler] = {
     "setmydescription": accept,
     "setmyshortdescription": accept,
     "setchatmenubutton": accept,
+    "pinchatmessage": accept,
+    "unpinchatmessage": accept,
+    "setmessagereaction": accept,
     "setmydefaultadministratorrights": accept,
     "close": accept,
     "logout": accept,

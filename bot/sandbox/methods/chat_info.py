@@ -6,6 +6,7 @@ import logging
 
 from bot.sandbox.errors import bad_request
 from bot.sandbox.files import DOWNLOAD_LIMIT_BYTES
+from bot.sandbox.membership import report_change
 from bot.sandbox.methods.targets import known_chat, writable_chat
 from bot.sandbox.methods.types import MethodHandler
 from bot.sandbox.models import JsonDict
@@ -74,6 +75,17 @@ async def answer_callback_query(state: SandboxState, params: Params) -> bool:
     return True
 
 
+async def leave_chat(state: SandboxState, params: Params) -> bool:
+    """The bot leaves a group, as a bot might for a group it was never linked to."""
+    chat = writable_chat(state, params)
+    if not chat.is_group:
+        raise bad_request("chat member status can't be changed in private chats")
+    chat.bot_present = False
+    state.chats.touch(chat)
+    await report_change(state, chat, state.bot.id, "member", "left")
+    return True
+
+
 async def get_file(state: SandboxState, params: Params) -> JsonDict:
     file_id = params.string("file_id")
     if not file_id:
@@ -95,4 +107,5 @@ METHODS: dict[str, MethodHandler] = {
     "sendchataction": send_chat_action,
     "answercallbackquery": answer_callback_query,
     "getfile": get_file,
+    "leavechat": leave_chat,
 }

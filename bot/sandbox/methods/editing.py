@@ -17,6 +17,7 @@ from bot.sandbox.state import SandboxState
 
 logger = logging.getLogger(__name__)
 
+MAX_DELETE_BATCH = 100
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -86,9 +87,23 @@ async def delete_message(state: SandboxState, params: Params) -> bool:
     return True
 
 
+async def delete_messages(state: SandboxState, params: Params) -> bool:
+    """Telegram skips the ids it cannot find, and refuses only an empty list."""
+    chat = writable_chat(state, params)
+    wanted = params.json_value("message_ids")
+    if not isinstance(wanted, list) or not 1 <= len(wanted) <= MAX_DELETE_BATCH:
+        raise bad_request("message identifiers are not specified")
+    for message_id in wanted:
+        message = chat.messages.get(message_id) if isinstance(message_id, int) else None
+        if message is not None and (not chat.is_group or message.sender_id == state.bot.id):
+            state.chats.delete(chat, message_id)
+    return True
+
+
 METHODS: dict[str, MethodHandler] = {
     "editmessagetext": edit_message_text,
     "editmessagecaption": edit_message_caption,
     "editmessagereplymarkup": edit_message_reply_markup,
     "deletemessage": delete_message,
+    "deletemessages": delete_messages,
 }

@@ -38,6 +38,8 @@ def writable_chat(state: SandboxState, params: Params) -> Chat:
         raise bad_request("chat not found")
     if chat.blocked:
         raise forbidden("bot was blocked by the user")
+    if not chat.bot_present:
+        raise forbidden("bot is not a member of the group chat")
     return chat
 
 

@@ -210,6 +210,7 @@ function renderHeader() {
   const action = state.action && ACTION_WORDS[state.action.action];
   status.classList.toggle("typing", Boolean(action));
   if (action) status.textContent = `${state.bot.first_name} is ${action}`;
+  else if (group && chat && !chat.bot_present) status.textContent = "The bot has left this group";
   else if (group && chat) status.textContent = `${chat.member_ids.length + 1} members`;
   else status.textContent = state.bot.username ? `bot · @${state.bot.username}` : "bot";
 }
@@ -566,9 +567,18 @@ function wireComposer() {
 }
 
 function wireChrome() {
+  const box = $("messages");
+  box.addEventListener("scroll", () => {
+    state.stickToEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+  });
   $("new-group").addEventListener("click", () => createDemoGroup().catch(failed));
   $("open-sidebar").addEventListener("click", () => $("app").classList.add("drawer-open"));
   $("close-sidebar").addEventListener("click", () => $("app").classList.remove("drawer-open"));
+  $("app").addEventListener("click", (event) => {
+    const drawerOpen = $("app").classList.contains("drawer-open");
+    const outside = !$("sidebar").contains(event.target) && !$("open-sidebar").contains(event.target);
+    if (drawerOpen && outside) $("app").classList.remove("drawer-open");
+  });
   $("alert-ok").addEventListener("click", () => { $("alert").hidden = true; });
   $("reset").addEventListener("click", async () => {
     if (!confirm("Clear every chat, file and update in the sandbox?")) return;
@@ -595,9 +605,10 @@ async function start() {
   const [bot, people] = await Promise.all([api("/api/bot"), api("/api/people")]);
   state.bot = bot;
   state.people = people.people;
-  const savedMe = Number(localStorage.getItem("sandbox.me"));
+  const link = new URLSearchParams(window.location.search);
+  const savedMe = Number(link.get("as") || localStorage.getItem("sandbox.me"));
   state.me = person(savedMe) ? savedMe : (state.people[0] || { id: null }).id;
-  const savedChat = Number(localStorage.getItem("sandbox.chat"));
+  const savedChat = Number(link.get("chat") || localStorage.getItem("sandbox.chat"));
   renderPeople();
   await loadChats();
   chooseChat(state.chats.some((chat) => chat.id === savedChat) ? savedChat : state.me);
