@@ -106,7 +106,7 @@ def _strongest_distinct(
     weights: list[float] = []
     counted: list[tuple[Cue, Span]] = []
     evidence: set[Span] = set()
-    for cue, spans in sorted(found, key=lambda item: -item[0].weight):
+    for cue, spans in sorted(found, key=_strength):
         overlapping = [c for c, span in counted if c is cue or _overlap(spans[0], span)]
         if not overlapping:
             weights.append(cue.weight)
@@ -114,6 +114,12 @@ def _strongest_distinct(
             counted.append((cue, spans[0]))
             evidence.update(spans)
     return weights, tuple(sorted(evidence))
+
+
+def _strength(item: tuple[Cue, tuple[Span, ...]]) -> tuple[float, int]:
+    """Heavier cues first; at equal weight the longer span ("kicked off" over "kicked")."""
+    cue, spans = item
+    return -cue.weight, spans[0][0] - spans[0][1]
 
 
 def _overlap(a: Span, b: Span) -> bool:
