@@ -43,8 +43,12 @@ async def echo_bot() -> AsyncIterator[str]:
         await site.start()
         url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         app = (
-            Application.builder().token(SANDBOX_TOKEN).base_url(f"{url}/bot")
-            .base_file_url(f"{url}/file/bot").concurrent_updates(64).build()
+            Application.builder()
+            .token(SANDBOX_TOKEN)
+            .base_url(f"{url}/bot")
+            .base_file_url(f"{url}/file/bot")
+            .concurrent_updates(64)
+            .build()
         )
         app.add_handler(MessageHandler(filters.TEXT, echo))
         async with app:

@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.database import Database
 from bot.delivery import Deliverer
+from bot.prompt_sets import load_prompt_sets
 from bot.settings import Settings
 from bot.state import AppState, BotApplication
 from bot.tagging.codebook import load_codebook
@@ -46,6 +47,7 @@ def build_application(
     app.bot_data.settings = settings
     app.bot_data.texts = load_texts()
     app.bot_data.tagger = Tagger(load_codebook())
+    app.bot_data.prompt_sets = load_prompt_sets()
     app.bot_data.transcriber = transcriber
     register_all(app)
     return app

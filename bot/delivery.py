@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
@@ -45,18 +46,36 @@ class Deliverer:
         async with self.db.transaction() as session:
             job = await jobs.get_job(session, job_id=job_id)
             reflection = await session.get(Reflection, job.reflection_id) if job else None
-            view = await self._view(session, job, reflection) if job and reflection else None
-            target = (reflection.chat_id, reflection.reply_message_id) if reflection else None
-        if view is None or target is None:
-            return False
+            if job is None or reflection is None:
+                return False
+            view = await self._view(session, job, reflection)
+            status_message_id = _status_message_id(job, reflection)
+            summarise = job.part_index is not None and _guided_entry_ready(reflection)
+            chat_id, reflection_id = reflection.chat_id, reflection.id
         try:
-            await self._show(target[0], target[1], view)
+            await self._show(chat_id, status_message_id, view)
+            if summarise:
+                await self.send_review(chat_id, reflection_id, self.texts("guided_saved"))
         except TelegramError as error:
             logger.warning("could not deliver job %d yet: %s", job_id, error)
             return False
         async with self.db.transaction() as session:
             await jobs.mark_delivered(session, job_id=job_id)
         return True
+
+    async def send_review(self, chat_id: int, reflection_id: int, text: str) -> None:
+        """A message with the entry's review keyboard, remembered so it is sent only once."""
+        async with self.db.transaction() as session:
+            reflection = await session.get(Reflection, reflection_id)
+            if reflection is None or reflection.reply_message_id is not None:
+                return
+            state = await tags.review_of(session, reflection=reflection)
+        keyboard = review.review_keyboard(self.texts, self.codebook, state)
+        sent = await self.bot.send_message(chat_id, text, reply_markup=keyboard)
+        async with self.db.transaction() as session:
+            reflection = await session.get(Reflection, reflection_id)
+            if reflection is not None:
+                reflection.reply_message_id = sent.message_id
 
     async def deliver_pending(self) -> int:
         """Catches up on results that finished while Telegram or the bot was unavailable."""
@@ -71,6 +90,8 @@ class Deliverer:
         if job.status != jobs.DONE:
             keyboard = review.failed_keyboard(self.texts, job.id, reflection.id)
             return View(self._failure_text(job.last_error or ""), keyboard)
+        if job.part_index is not None:
+            return View(self.texts("transcript", transcript=_part_answer(job, reflection)), None)
         state = await tags.review_of(session, reflection=reflection)
         buttons = review.review_keyboard(self.texts, self.codebook, state)
         return self._transcript_view(reflection.text or "", buttons)
@@ -110,3 +131,25 @@ class Deliverer:
                 await self.bot.send_message(chat_id, view.text, reply_markup=view.buttons)
             elif "not modified" not in reason:
                 raise
+
+
+def _part(job: TranscriptionJob, reflection: Reflection) -> dict[str, Any]:
+    parts = reflection.parts or []
+    index = job.part_index if job.part_index is not None else -1
+    return parts[index] if 0 <= index < len(parts) else {}
+
+
+def _part_answer(job: TranscriptionJob, reflection: Reflection) -> str:
+    return str(_part(job, reflection).get("answer") or "")
+
+
+def _status_message_id(job: TranscriptionJob, reflection: Reflection) -> int | None:
+    """A guided voice answer has its own status message; a whole voice note uses the entry's."""
+    if job.part_index is None:
+        return reflection.reply_message_id
+    value = _part(job, reflection).get("status_message_id")
+    return int(value) if value is not None else None
+
+
+def _guided_entry_ready(reflection: Reflection) -> bool:
+    return reflection.status == "ready" and reflection.reply_message_id is None

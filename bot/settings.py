@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     transcription_lease_seconds: float = Field(default=120.0, gt=0)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     run_worker: bool = True
+    guided_timeout_hours: float = Field(default=12.0, gt=0)
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 if TYPE_CHECKING:
     from bot.database import Database
     from bot.delivery import Deliverer
+    from bot.prompt_sets import PromptSet
     from bot.settings import Settings
     from bot.tagging.codes import Codebook
     from bot.tagging.tagger import Tagger
@@ -30,6 +31,7 @@ class AppState:
         self.transcriber: Transcriber | None = None
         self.worker_task: asyncio.Task[None] | None = None
         self._tagger: Tagger | None = None
+        self.prompt_sets: dict[str, PromptSet] = {}
 
     @property
     def settings(self) -> Settings:

@@ -76,3 +76,25 @@ async def remember_status_message(
     reflection = await session.get(Reflection, reflection_id)
     if reflection is not None and reflection.reply_message_id is None:
         reflection.reply_message_id = message_id
+
+
+async def enqueue_part(
+    session: AsyncSession,
+    *,
+    reflection_id: int,
+    part_index: int,
+    chat_id: int,
+    message_id: int,
+    note: VoiceNote,
+) -> int | None:
+    """A voice answer inside a guided reflection: its transcript fills one part."""
+    return await jobs.enqueue(
+        session,
+        reflection_id=reflection_id,
+        chat_id=chat_id,
+        message_id=message_id,
+        file_id=note.file_id,
+        file_size=note.file_size,
+        audio_duration_s=note.duration_s,
+        part_index=part_index,
+    )

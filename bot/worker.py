@@ -175,7 +175,7 @@ class TranscriptionWorker:
                 session, job_id=job.id, worker_id=self.worker_id, status=jobs.FAILED, error=reason
             )
             if owned:
-                await transcripts.mark_failed(session, job=job)
+                await transcripts.mark_failed(session, job=job, tagger=self.tagger)
         if owned:
             await self.deliverer.deliver(job.id)
 

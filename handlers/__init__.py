@@ -3,16 +3,19 @@
 from telegram import BotCommand
 
 from bot.state import BotApplication
-from handlers import basics, errors, onboarding, reflections, review, voice
+from handlers import basics, errors, guided, onboarding, reflections, review, voice
 
 # Order matters: within a handler group the first match wins, so the catch-all
 # answers for unknown commands and unsupported messages (basics) go last.
-AREAS = (onboarding, reflections, voice, review, basics)
+AREAS = (onboarding, guided, reflections, voice, review, basics)
 
 BOT_COMMANDS = [
     BotCommand("start", "Begin, or see where you are"),
+    BotCommand("reflect", "A guided reflection, one question at a time"),
     BotCommand("history", "Your recent reflections"),
     BotCommand("retry", "Try a failed transcription again"),
+    BotCommand("skip", "Skip a guided question"),
+    BotCommand("cancel", "Stop a guided reflection (answers are kept)"),
     BotCommand("help", "What I can do"),
 ]
 

@@ -13,7 +13,7 @@ from bot import onboarding
 from bot.state import BotApplication, Context
 from handlers.common import PRIVATE, sender_tutor, state
 
-GATE_GROUP = -1
+GATE_GROUP = -2  # before everything else, including guided answers (-1)
 
 
 async def start(update: Update, context: Context) -> None:

@@ -42,7 +42,7 @@ async def on_recording(update: Update, context: Context) -> None:
     note = voice_note(message)
     problem = voice.rejection(note, app.settings)
     if problem:
-        await message.reply_text(_rejection_text(app, problem, note))
+        await message.reply_text(rejection_text(app, problem, note))
         return
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)
@@ -68,7 +68,7 @@ async def _acknowledge(app: AppState, message: Message, captured: voice.Captured
         app.worker.wake()
 
 
-def _rejection_text(app: AppState, problem: str, note: voice.VoiceNote) -> str:
+def rejection_text(app: AppState, problem: str, note: voice.VoiceNote) -> str:
     minutes = math.ceil((note.duration_s or 0) / 60)
     limit = app.settings.max_voice_seconds // 60
     return (

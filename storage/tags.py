@@ -65,7 +65,9 @@ async def toggle(session: AsyncSession, *, reflection_id: int, code: str, kind: 
     )
     if existing is None:
         session.add(
-            ReflectionTag(reflection_id=reflection_id, code=code, kind=kind, applied=True, source=TUTOR)
+            ReflectionTag(
+                reflection_id=reflection_id, code=code, kind=kind, applied=True, source=TUTOR
+            )
         )
         await session.flush()
         return True

@@ -12,15 +12,24 @@ import yaml
 
 from bot.tagging.codes import (
     CONTRACT_CODES,
-    KINDS,
     About,
     Code,
     Codebook,
     CodebookError,
     Cue,
-    Kind,
     Language,
     Need,
+)
+from bot.tagging.fields import (
+    as_about,
+    as_count,
+    as_kind,
+    as_list,
+    as_mapping,
+    as_number,
+    check_keys,
+    required_text,
+    string_list,
 )
 from bot.tagging.phrases import Phrase, parse_phrase
 from bot.tagging.text import WORD, Spelling, normalise_word
@@ -45,7 +54,6 @@ LANGUAGE_FIELDS = frozenset(
     }
 )  # fmt: skip
 ID_SHAPE = re.compile(r"^[a-z][a-z0-9_]*$")
-ABOUTS: tuple[About, ...] = ("anyone", "pupils")
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -63,8 +71,8 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
 
 def parse_codebook(data: Mapping[str, Any], path: Path) -> Codebook:
     """Checks the whole file: shared rules first, then each code, then the contract ids."""
-    _check_keys(data, frozenset({"version", "language", "codes"}), f"{path}")
-    language_data = _mapping(data.get("language") or {}, f"{path}: language")
+    check_keys(data, frozenset({"version", "language", "codes"}), f"{path}")
+    language_data = as_mapping(data.get("language") or {}, f"{path}: language")
     language = parse_language(language_data, path)
     weights = _weights(language_data.get("weights") or {}, path)
     entries = data.get("codes")
@@ -79,7 +87,7 @@ def parse_codebook(data: Mapping[str, Any], path: Path) -> Codebook:
 def parse_language(data: Mapping[str, Any], path: Path) -> Language:
     """The rules every code shares; spelling comes first because the word lists use it."""
     where = f"{path}: language"
-    _check_keys(data, LANGUAGE_FIELDS, where)
+    check_keys(data, LANGUAGE_FIELDS, where)
     spelling = _spelling(data.get("spelling") or {}, f"{where}.spelling")
     return Language(
         spelling=spelling,
@@ -89,23 +97,23 @@ def parse_language(data: Mapping[str, Any], path: Path) -> Language:
         problem_words=_phrases(data, "problem_words", spelling, where),
         first_person=_word_set(data, "first_person", spelling, where),
         hedges=_word_set(data, "hedges", spelling, where),
-        threshold=_number(data.get("threshold", 0.5), f"{where}.threshold", 0.01, 1.0),
-        negation_window=_count(data.get("negation_window", 4), f"{where}.negation_window"),
-        context_window=_count(data.get("context_window", 5), f"{where}.context_window"),
-        subject_window=_count(data.get("subject_window", 3), f"{where}.subject_window"),
+        threshold=as_number(data.get("threshold", 0.5), f"{where}.threshold", 0.01, 1.0),
+        negation_window=as_count(data.get("negation_window", 4), f"{where}.negation_window"),
+        context_window=as_count(data.get("context_window", 5), f"{where}.context_window"),
+        subject_window=as_count(data.get("subject_window", 3), f"{where}.subject_window"),
     )
 
 
 def _spelling(data: object, where: str) -> Spelling:
-    mapping = _mapping(data, where)
-    _check_keys(mapping, frozenset({"words", "prefixes"}), where)
+    mapping = as_mapping(data, where)
+    check_keys(mapping, frozenset({"words", "prefixes"}), where)
     words = _string_pairs(mapping.get("words") or {}, f"{where}.words")
     prefixes = _string_pairs(mapping.get("prefixes") or {}, f"{where}.prefixes")
     return Spelling(words=dict(words), prefixes=tuple(prefixes))
 
 
 def _string_pairs(data: object, where: str) -> list[tuple[str, str]]:
-    mapping = _mapping(data, where)
+    mapping = as_mapping(data, where)
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
         raise CodebookError(f"{where}: every entry must be 'american: british' text")
     return [(key.lower(), value.lower()) for key, value in mapping.items()]
@@ -113,7 +121,7 @@ def _string_pairs(data: object, where: str) -> list[tuple[str, str]]:
 
 def _word_set(data: Mapping[str, Any], key: str, spelling: Spelling, where: str) -> frozenset[str]:
     words = set()
-    for text in _string_list(data.get(key) or [], f"{where}.{key}"):
+    for text in string_list(data.get(key) or [], f"{where}.{key}"):
         if len(WORD.findall(text)) != 1:
             raise CodebookError(f"{where}.{key}: {text!r} must be a single word")
         words.add(normalise_word(text, spelling))
@@ -123,7 +131,7 @@ def _word_set(data: Mapping[str, Any], key: str, spelling: Spelling, where: str)
 def _phrases(
     data: Mapping[str, Any], key: str, spelling: Spelling, where: str
 ) -> tuple[Phrase, ...]:
-    texts = _string_list(data.get(key) or [], f"{where}.{key}")
+    texts = string_list(data.get(key) or [], f"{where}.{key}")
     return tuple(_phrase(text, spelling, f"{where}.{key}") for text in texts)
 
 
@@ -136,31 +144,31 @@ def _phrase(text: str, spelling: Spelling, where: str) -> Phrase:
 
 def _weights(data: object, path: Path) -> dict[str, float]:
     where = f"{path}: language.weights"
-    mapping = _mapping(data, where)
-    _check_keys(mapping, frozenset({"cue", "weak"}), where)
+    mapping = as_mapping(data, where)
+    check_keys(mapping, frozenset({"cue", "weak"}), where)
     return {
-        "cue": _number(mapping.get("cue", 0.8), f"{where}.cue", 0.01, 1.0),
-        "weak": _number(mapping.get("weak", 0.35), f"{where}.weak", 0.01, 1.0),
+        "cue": as_number(mapping.get("cue", 0.8), f"{where}.cue", 0.01, 1.0),
+        "weak": as_number(mapping.get("weak", 0.35), f"{where}.weak", 0.01, 1.0),
     }
 
 
 def _parse_code(
     entry: object, index: int, language: Language, weights: dict[str, float], path: Path
 ) -> Code:
-    data = _mapping(entry, f"{path}: codes[{index}]")
+    data = as_mapping(entry, f"{path}: codes[{index}]")
     code_id = data.get("id")
     if not isinstance(code_id, str) or not ID_SHAPE.match(code_id):
         raise CodebookError(f"{path}: codes[{index}]: 'id' must be lower_snake_case text")
     where = f"{path}: code {code_id!r}"
-    _check_keys(data, CODE_FIELDS, where)
-    kind = _kind(data.get("kind"), where)
-    about = _about(data.get("about", "pupils" if kind == "outcome" else "anyone"), where)
+    check_keys(data, CODE_FIELDS, where)
+    kind = as_kind(data.get("kind"), where)
+    about = as_about(data.get("about", "pupils" if kind == "outcome" else "anyone"), where)
     return Code(
         id=code_id,
         kind=kind,
-        label=_text(data, "label", where),
-        description=_text(data, "description", where),
-        examples=tuple(_string_list(data.get("examples") or [], f"{where}: examples")),
+        label=required_text(data, "label", where),
+        description=required_text(data, "description", where),
+        examples=tuple(string_list(data.get("examples") or [], f"{where}: examples")),
         cues=_cues(data, about, language, weights, where),
     )
 
@@ -175,7 +183,7 @@ def _cues(
     cues = []
     for key, need in CUE_LISTS.items():
         weight = weights["weak" if key == "weak_cues" else "cue"]
-        for entry in _list(data.get(key) or [], f"{where}: {key}"):
+        for entry in as_list(data.get(key) or [], f"{where}: {key}"):
             spec = _CueSpec(entry, weight, about, key == "patterns", f"{where}: {key}")
             cues.append(spec.build(need, language.spelling))
     return tuple(cues)
@@ -195,12 +203,12 @@ class _CueSpec:
             raise CodebookError(
                 f"{where}: {entry!r} is not text (put words like no, on, off in quotes)"
             )
-        data = _mapping(entry, where)
+        data = entry
         text_key = "regex" if is_regex else "phrase"
-        _check_keys(data, frozenset({text_key, "weight", "about"}), where)
-        self.text = _text(data, text_key, where)
-        self.weight = _number(data.get("weight", weight), f"{where}: weight", 0.01, 1.0)
-        self.about = _about(data.get("about", about), where)
+        check_keys(data, frozenset({text_key, "weight", "about"}), where)
+        self.text = required_text(data, text_key, where)
+        self.weight = as_number(data.get("weight", weight), f"{where}: weight", 0.01, 1.0)
+        self.about = as_about(data.get("about", about), where)
 
     def build(self, need: Need, spelling: Spelling) -> Cue:
         if self.is_regex:
@@ -231,62 +239,3 @@ def _check_contract(codes: tuple[Code, ...], path: Path) -> None:
     for code_id, kind in CONTRACT_CODES.items():
         if kinds[code_id] != kind:
             raise CodebookError(f"{path}: code {code_id!r}: kind must be {kind!r}")
-
-
-def _check_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
-    unknown = sorted(str(key) for key in data if key not in allowed)
-    if unknown:
-        raise CodebookError(f"{where}: unknown field(s) {', '.join(unknown)}")
-
-
-def _kind(value: object, where: str) -> Kind:
-    if value not in KINDS:
-        raise CodebookError(f"{where}: unknown kind {value!r} (use outcome or challenge)")
-    return value
-
-
-def _about(value: object, where: str) -> About:
-    if value not in ABOUTS:
-        raise CodebookError(f"{where}: 'about' must be anyone or pupils, not {value!r}")
-    return value
-
-
-def _text(data: Mapping[str, Any], key: str, where: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise CodebookError(f"{where}: missing {key}")
-    return value.strip()
-
-
-def _mapping(value: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise CodebookError(f"{where}: expected a mapping")
-    return value
-
-
-def _list(value: object, where: str) -> list[object]:
-    if not isinstance(value, list):
-        raise CodebookError(f"{where}: expected a list")
-    return value
-
-
-def _string_list(value: object, where: str) -> list[str]:
-    items = _list(value, where)
-    for item in items:
-        if not isinstance(item, str) or not item.strip():
-            raise CodebookError(
-                f"{where}: {item!r} is not text (put words like no, on, off in quotes)"
-            )
-    return [str(item) for item in items]
-
-
-def _number(value: object, where: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise CodebookError(f"{where}: must be a number from {low} to {high}")
-    return float(value)
-
-
-def _count(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
-        raise CodebookError(f"{where}: must be a whole number from 1 to 20")
-    return value

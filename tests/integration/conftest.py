@@ -12,6 +12,7 @@ import pytest
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.runner import Sandbox, running_sandbox
 from bot.settings import Settings
+from bot.transcription import Transcriber, TranscriberConfig, create_transcriber
 from storage.models import Reflection
 from tests.conftest import make_settings
 
@@ -87,6 +88,23 @@ async def onboard(chat: Chat) -> None:
     mark = await chat.last_message_id()
     await chat.tap(zone_question, "uk time")
     await chat.wait_for(bot_says("all set"), after=mark)
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+def loaded_transcriber(config: TranscriberConfig) -> Transcriber:
+    transcriber = create_transcriber(config)
+    transcriber.load()
+    return transcriber
+
+
+@pytest.fixture(scope="session")
+def fast_transcriber(models_dir: Path) -> Transcriber:
+    """faster-whisper with the bundled tiny.en, loaded once for the whole run."""
+    return loaded_transcriber(TranscriberConfig(models_dir=models_dir))
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ async def tag_rows(sandbox: Sandbox) -> dict[str, ReflectionTag]:
 
 async def edited(chat: Chat, message: Message, before: Message) -> Message:
     """Waits until the review message's buttons change after a tap."""
+
     def changed(candidate: Message) -> bool:
         same = candidate["message_id"] == message["message_id"]
         return same and candidate.get("buttons") != before.get("buttons")
@@ -50,13 +51,17 @@ async def saved_entry(sandbox: Sandbox, chat: Chat, text: str) -> Message:
     return await chat.ask(text)
 
 
-async def test_saved_entry_shows_the_taggers_codes_as_ticked_buttons(sandbox: Sandbox, aisha: Chat) -> None:
+async def test_saved_entry_shows_the_taggers_codes_as_ticked_buttons(
+    sandbox: Sandbox, aisha: Chat
+) -> None:
     review = await saved_entry(sandbox, aisha, ENTRY)
     expected = sandbox.app.bot_data.tagger.tag(ENTRY).applied
     assert expected, "the example entry should get some tags"
     assert ticked(review) == labels(sandbox, expected)
     rows = await tag_rows(sandbox)
-    assert set(rows) == set(expected) and all(r.source == "auto" and r.evidence for r in rows.values())
+    assert set(rows) == set(expected) and all(
+        r.source == "auto" and r.evidence for r in rows.values()
+    )
     for row in rows.values():
         for start, end in row.evidence or []:
             assert 0 <= start < end <= len(ENTRY)
@@ -88,7 +93,9 @@ async def test_toggle_expand_share_and_done(sandbox: Sandbox, aisha: Chat) -> No
     assert rows["tutor_support"].applied is True and rows["tutor_support"].source == "tutor"
 
 
-async def test_tutor_choices_survive_retagging_after_a_correction(sandbox: Sandbox, aisha: Chat) -> None:
+async def test_tutor_choices_survive_retagging_after_a_correction(
+    sandbox: Sandbox, aisha: Chat
+) -> None:
     review = await saved_entry(sandbox, aisha, ENTRY)
     codebook = sandbox.app.bot_data.codebook
     removed = next(code for code in codebook.codes if code.label in ticked(review))
@@ -110,7 +117,9 @@ async def test_nobody_else_can_change_my_tags(sandbox: Sandbox, aisha: Chat, ben
     await onboard(ben)
     own_message = await ben.ask("My own note about the recorder group")
     before = await tag_rows(sandbox)
-    data = next(b["callback_data"] for row in review["buttons"] for b in row if b["text"].startswith("✓ "))
+    data = next(
+        b["callback_data"] for row in review["buttons"] for b in row if b["text"].startswith("✓ ")
+    )
     forged = Update.de_json(
         {
             "update_id": 99_999,

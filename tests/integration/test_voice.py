@@ -11,10 +11,17 @@ from sqlalchemy import select
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.runner import Sandbox, running_sandbox
-from bot.transcription import Transcriber, TranscriberConfig, create_transcriber
+from bot.transcription import Transcriber, TranscriberConfig
 from storage.models import Reflection, TranscriptionJob
 from tests.conftest import make_settings
-from tests.integration.conftest import Chat, bot_says, onboard, stored_reflections, text_of
+from tests.integration.conftest import (
+    Chat,
+    bot_says,
+    loaded_transcriber,
+    onboard,
+    stored_reflections,
+    text_of,
+)
 from tests.speech import REFLECTIONS, noise, silence, synthesise, word_error_rate
 
 # tiny.en on espeak-ng speech, measured: 0.06-0.26 per note; mean about 0.14.
@@ -28,27 +35,11 @@ def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("speech")
 
 
-@pytest.fixture(scope="module")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("models")
-
-
-def _loaded(config: TranscriberConfig) -> Transcriber:
-    transcriber = create_transcriber(config)
-    transcriber.load()
-    return transcriber
-
-
 @pytest.fixture(scope="module", params=["faster-whisper", "openai-whisper"])
 def transcriber(request: pytest.FixtureRequest, models_dir: Path) -> Iterator[Transcriber]:
     if request.param == "openai-whisper":
         pytest.importorskip("whisper", reason="needs the openai-whisper extra")
-    yield _loaded(TranscriberConfig(backend=request.param, models_dir=models_dir))
-
-
-@pytest.fixture(scope="module")
-def fast_transcriber(models_dir: Path) -> Transcriber:
-    return _loaded(TranscriberConfig(models_dir=models_dir))
+    yield loaded_transcriber(TranscriberConfig(backend=request.param, models_dir=models_dir))
 
 
 @pytest.fixture
@@ -80,23 +71,33 @@ async def send_voice(chat: Chat, path: Path | bytes, filename: str = "voice.ogg"
 
 async def wait_for_result(chat: Chat, message_id: int, timeout: float = 60.0) -> dict[str, object]:
     """The status message, once the worker has edited it into a transcript or an apology."""
+
     def finished(message: dict[str, object]) -> bool:
         text = text_of(message)
-        return bool(message["from"]["is_bot"]) and (text.startswith("🎙") or "sorry" in text.lower()
-                                                    or "couldn't" in text.lower())  # type: ignore[index]
+        return bool(message["from"]["is_bot"]) and (
+            text.startswith("🎙") or "sorry" in text.lower() or "couldn't" in text.lower()
+        )  # type: ignore[index]
+
     return await chat.wait_for(finished, after=message_id, timeout=timeout)
 
 
 async def _jobs(sandbox: Sandbox) -> list[TranscriptionJob]:
     async with sandbox.app.bot_data.db.transaction() as session:
-        return list((await session.execute(select(TranscriptionJob).order_by(TranscriptionJob.id))).scalars())
+        return list(
+            (
+                await session.execute(select(TranscriptionJob).order_by(TranscriptionJob.id))
+            ).scalars()
+        )
 
 
 async def test_real_speech_is_transcribed_through_the_sandbox(
     tmp_path: Path, transcriber: Transcriber, speech_dir: Path
 ) -> None:
     settings = make_settings(tmp_path / "data", worker_poll_seconds=0.2)
-    async with running_sandbox(settings, transcriber=transcriber) as sandbox, SandboxClient(sandbox.url) as client:
+    async with (
+        running_sandbox(settings, transcriber=transcriber) as sandbox,
+        SandboxClient(sandbox.url) as client,
+    ):
         chat = Chat(client, 1001, "Aisha", 1001)
         await onboard(chat)
         for index, script in enumerate(REFLECTIONS[:3]):
@@ -105,15 +106,24 @@ async def test_real_speech_is_transcribed_through_the_sandbox(
             ack = await chat.reply_to(message_id)
             assert "transcribing" in text_of(ack).lower()
             result = await wait_for_result(chat, message_id)
-            assert result["message_id"] == ack["message_id"], "the status message is edited in place"
+            assert result["message_id"] == ack["message_id"], (
+                "the status message is edited in place"
+            )
         entries = await stored_reflections(sandbox)
         jobs = await _jobs(sandbox)
         actions = await client.actions(chat.chat_id)
-    rates = [word_error_rate(script, entry.text or "") for script, entry in zip(REFLECTIONS, entries, strict=False)]
+    rates = [
+        word_error_rate(script, entry.text or "")
+        for script, entry in zip(REFLECTIONS, entries, strict=False)
+    ]
     assert len(entries) == 3 and all(entry.status == "ready" for entry in entries)
     assert max(rates) < CLIP_WER_BOUND, f"{transcriber.backend} word error rates {rates}"
-    assert sum(rates) / len(rates) < MEAN_WER_BOUND, f"{transcriber.backend} word error rates {rates}"
-    assert all(job.status == "done" and job.attempts == 1 and job.audio_path is None for job in jobs)
+    assert sum(rates) / len(rates) < MEAN_WER_BOUND, (
+        f"{transcriber.backend} word error rates {rates}"
+    )
+    assert all(
+        job.status == "done" and job.attempts == 1 and job.audio_path is None for job in jobs
+    )
     assert not list((tmp_path / "data" / "audio").glob("*")), "audio is deleted once transcribed"
     assert any(action.get("action") == "typing" for action in actions)
 
@@ -163,7 +173,11 @@ async def test_telegram_trouble_is_retried_then_reported_then_retried_by_the_tut
     failed = await wait_for_result(tutor, message_id)
     assert "nothing is lost" in text_of(failed).lower()
     [job] = await _jobs(voice_sandbox)
-    assert job.status == "failed" and job.attempts == 3 and "Internal Server Error" in (job.last_error or "")
+    assert (
+        job.status == "failed"
+        and job.attempts == 3
+        and "Internal Server Error" in (job.last_error or "")
+    )
     await tutor.tap(failed, "try again")
     done = await tutor.wait_for(lambda m: text_of(m).startswith("🎙"), after=message_id, timeout=60)
     assert word_error_rate(REFLECTIONS[1], text_of(done)[1:]) < CLIP_WER_BOUND
@@ -189,7 +203,9 @@ async def test_correct_and_delete_buttons(
     assert await stored_reflections(voice_sandbox) == []
 
 
-async def test_a_long_transcript_arrives_as_a_text_file(voice_sandbox: Sandbox, tutor: Chat) -> None:
+async def test_a_long_transcript_arrives_as_a_text_file(
+    voice_sandbox: Sandbox, tutor: Chat
+) -> None:
     """Delivery alone, with a transcript longer than one Telegram message."""
     long_text = " ".join(REFLECTIONS) * 8
     async with voice_sandbox.app.bot_data.db.transaction() as session:
@@ -199,11 +215,23 @@ async def test_a_long_transcript_arrives_as_a_text_file(voice_sandbox: Sandbox, 
         owner = await get_tutor(session, telegram_user_id=tutor.user_id)
         assert owner is not None
         entry, _ = await reflections.add_reflection(
-            session, tutor_id=owner.id, chat_id=tutor.chat_id, message_id=777, source="voice",
-            share_level="private", text=long_text,
+            session,
+            tutor_id=owner.id,
+            chat_id=tutor.chat_id,
+            message_id=777,
+            source="voice",
+            share_level="private",
+            text=long_text,
         )
-        job_id = await jobs.enqueue(session, reflection_id=entry.id, chat_id=tutor.chat_id,
-                                    message_id=777, file_id="x", file_size=1, audio_duration_s=1)
+        job_id = await jobs.enqueue(
+            session,
+            reflection_id=entry.id,
+            chat_id=tutor.chat_id,
+            message_id=777,
+            file_id="x",
+            file_size=1,
+            audio_duration_s=1,
+        )
         assert job_id is not None
         job = await jobs.get_job(session, job_id=job_id)
         assert job is not None
@@ -220,7 +248,9 @@ async def test_voice_from_someone_not_onboarded_is_not_stored(
     voice_sandbox: Sandbox, voice_client: SandboxClient, speech_dir: Path
 ) -> None:
     stranger = Chat(voice_client, 1002, "Ben", 1002)
-    reply = await stranger.reply_to(await send_voice(stranger, synthesise(REFLECTIONS[0], speech_dir / "s.ogg")))
+    reply = await stranger.reply_to(
+        await send_voice(stranger, synthesise(REFLECTIONS[0], speech_dir / "s.ogg"))
+    )
     assert "/start" in text_of(reply)
     await asyncio.sleep(0.3)
     assert await stored_reflections(voice_sandbox) == [] and await _jobs(voice_sandbox) == []

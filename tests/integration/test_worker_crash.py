@@ -54,7 +54,9 @@ async def job_rows(sandbox: Sandbox) -> list[TranscriptionJob]:
         return list(result.scalars())
 
 
-async def wait_until(sandbox: Sandbox, condition: str, timeout: float = 120.0) -> list[TranscriptionJob]:
+async def wait_until(
+    sandbox: Sandbox, condition: str, timeout: float = 120.0
+) -> list[TranscriptionJob]:
     for _ in range(int(timeout / 0.1)):
         rows = await job_rows(sandbox)
         if condition == "running" and any(job.status == "running" for job in rows):
@@ -62,7 +64,9 @@ async def wait_until(sandbox: Sandbox, condition: str, timeout: float = 120.0) -
         if condition == "all done" and rows and all(job.status == "done" for job in rows):
             return rows
         await asyncio.sleep(0.1)
-    raise TimeoutError(f"jobs never became {condition}: {[j.status for j in await job_rows(sandbox)]}")
+    raise TimeoutError(
+        f"jobs never became {condition}: {[j.status for j in await job_rows(sandbox)]}"
+    )
 
 
 async def test_sigkill_mid_transcription_then_restart(

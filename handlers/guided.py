@@ -1,0 +1,265 @@
+"""/reflect: a guided reflection, one question at a time; /skip, /cancel, and carrying on later."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import guided, voice
+from bot.review import button
+from bot.state import AppState, BotApplication, Context
+from handlers.common import PRIVATE, sender_tutor, state
+from handlers.voice import RECORDINGS, rejection_text, voice_note
+
+ANSWER_GROUP = -1  # after the onboarding gate (-2), before ordinary entries (0)
+DEFAULT_SET = "session"
+
+
+async def reflect(update: Update, context: Context) -> None:
+    app = state(context)
+    message = update.effective_message
+    assert message
+    set_id = (context.args or [DEFAULT_SET])[0].lower()
+    if set_id not in app.prompt_sets:
+        choices = ", ".join(f"/reflect {name}" for name in app.prompt_sets)
+        await message.reply_text(app.texts("guided_unknown_set", name=set_id[:30], choices=choices))
+        return
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        assert tutor is not None
+        turn = await guided.begin(
+            session,
+            tutor=tutor,
+            prompt_sets=app.prompt_sets,
+            set_id=set_id,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            timeout_hours=app.settings.guided_timeout_hours,
+            tagger=app.tagger,
+        )
+    await show(update, app, turn)
+
+
+async def on_answer(update: Update, context: Context) -> None:
+    """Takes a text or voice answer while a guided reflection is open; otherwise lets it pass."""
+    app = state(context)
+    message = update.effective_message
+    assert message
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        if tutor is None or guided.in_progress(tutor) is None:
+            return
+        stale = await guided.close_if_stale(
+            session, tutor=tutor, timeout_hours=app.settings.guided_timeout_hours, tagger=app.tagger
+        )
+    if stale:
+        await message.reply_text(app.texts("guided_saved_stale"))
+        return  # the message itself goes on to be an ordinary entry
+    if message.text is None:
+        await _voice_answer(update, app)
+    else:
+        await _text_answer(update, app, message.text)
+    raise ApplicationHandlerStop
+
+
+async def _text_answer(update: Update, app: AppState, text: str) -> None:
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        assert tutor is not None
+        turn = await guided.answer(
+            session,
+            tutor=tutor,
+            prompt_sets=app.prompt_sets,
+            text=text,
+            source="text",
+            tagger=app.tagger,
+        )
+    await _show_or(update, app, turn, "guided_nothing_to_skip")
+
+
+async def _voice_answer(update: Update, app: AppState) -> None:
+    """The answer's transcript arrives later; the next question is asked straight away."""
+    message = update.effective_message
+    assert message
+    note = voice_note(message)
+    problem = voice.rejection(note, app.settings)
+    if problem:
+        await message.reply_text(rejection_text(app, problem, note))
+        return
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        assert tutor is not None
+        turn = await guided.answer(
+            session,
+            tutor=tutor,
+            prompt_sets=app.prompt_sets,
+            text=None,
+            source="voice",
+            tagger=app.tagger,
+        )
+        assert turn is not None and turn.reflection_id is not None and turn.part_index is not None
+        await voice.enqueue_part(
+            session,
+            reflection_id=turn.reflection_id,
+            part_index=turn.part_index,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            note=note,
+        )
+    status = await message.reply_text(app.texts("guided_voice_answer"))
+    async with app.db.transaction() as session:
+        await guided.remember_part_status(
+            session,
+            reflection_id=turn.reflection_id,
+            part_index=turn.part_index,
+            message_id=status.message_id,
+        )
+    if app.worker is not None:
+        app.worker.wake()
+    await show(update, app, turn)
+
+
+async def skip(update: Update, context: Context) -> None:
+    app = state(context)
+    turn = None
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        if tutor is not None:
+            turn = await guided.answer(
+                session,
+                tutor=tutor,
+                prompt_sets=app.prompt_sets,
+                text=None,
+                source="skip",
+                tagger=app.tagger,
+            )
+    await _show_or(update, app, turn, "guided_nothing_to_skip")
+
+
+async def cancel(update: Update, context: Context) -> None:
+    app = state(context)
+    turn = None
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        if tutor is not None:
+            turn = await guided.stop(session, tutor=tutor, tagger=app.tagger)
+            tutor.awaiting = None  # also drops a pending transcript correction
+    await _show_or(update, app, turn, "guided_nothing_to_skip")
+
+
+async def carry_on(update: Update, context: Context) -> None:
+    app = state(context)
+    turn = None
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        if tutor is not None:
+            turn = await guided.carry_on(session, tutor=tutor, prompt_sets=app.prompt_sets)
+    await _answer_button(update)
+    await _show_or(update, app, turn, "guided_nothing_to_skip")
+
+
+async def start_afresh(update: Update, context: Context) -> None:
+    """Saves the old draft as it stands (nothing answered is lost), then begins anew."""
+    app = state(context)
+    turn = None
+    async with app.db.transaction() as session:
+        tutor = await sender_tutor(session, update)
+        if tutor is not None:
+            turn = await guided.stop(session, tutor=tutor, tagger=app.tagger)
+    await _answer_button(update)
+    if turn is not None:
+        await show(update, app, turn)
+    context.args = []
+    await reflect(update, context)
+
+
+async def button_skip(update: Update, context: Context) -> None:
+    await _answer_button(update)
+    await skip(update, context)
+
+
+async def button_stop(update: Update, context: Context) -> None:
+    await _answer_button(update)
+    await cancel(update, context)
+
+
+async def _answer_button(update: Update) -> None:
+    query = update.callback_query
+    assert query
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _show_or(update: Update, app: AppState, turn: guided.Turn | None, fallback: str) -> None:
+    if turn is None:
+        chat = update.effective_chat
+        assert chat
+        await chat.send_message(app.texts(fallback))
+    else:
+        await show(update, app, turn)
+
+
+async def show(update: Update, app: AppState, turn: guided.Turn) -> None:
+    """Renders a turn: the next question, the resume offer, or how the reflection ended."""
+    chat = update.effective_chat
+    assert chat
+    if turn.kind == "ask" and turn.step is not None and turn.step.question is not None:
+        await chat.send_message(_question_text(app, turn.step), reply_markup=_question_buttons(app))
+    elif turn.kind == "resume" and turn.step is not None:
+        text = app.texts("guided_resume", answered=turn.answered, total=turn.step.total)
+        await chat.send_message(text, reply_markup=_resume_buttons(app))
+    elif turn.kind in ("saved", "stopped") and turn.reflection_id is not None:
+        assert app.deliverer is not None
+        key = "guided_saved" if turn.kind == "saved" else "guided_stopped"
+        await app.deliverer.send_review(chat.id, turn.reflection_id, app.texts(key))
+    elif turn.kind == "waiting":
+        await chat.send_message(app.texts("guided_waiting_for_voice"))
+    else:
+        await chat.send_message(app.texts("guided_nothing_saved"))
+
+
+def _question_text(app: AppState, step: guided.Step) -> str:
+    assert step.question is not None
+    lines = [
+        app.texts(
+            "guided_question", number=step.index + 1, total=step.total, question=step.question.text
+        )
+    ]
+    if step.question.hint:
+        lines.append(app.texts("guided_hint", hint=step.question.hint))
+    if step.index == 0:
+        lines.append(app.texts("guided_controls"))
+    return "\n".join(lines)
+
+
+def _question_buttons(app: AppState) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(app.texts("skip_button"), "gd:skip"), button(app.texts("stop_button"), "gd:stop")]]
+    )
+
+
+def _resume_buttons(app: AppState) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(app.texts("guided_resume_button"), "gd:resume")],
+            [button(app.texts("guided_restart_button"), "gd:new")],
+        ]
+    )
+
+
+def register(app: BotApplication) -> None:
+    answers = PRIVATE & ((filters.TEXT & ~filters.COMMAND) | RECORDINGS)
+    app.add_handler(MessageHandler(answers, on_answer), group=ANSWER_GROUP)
+    app.add_handler(CommandHandler("reflect", reflect, filters=PRIVATE))
+    app.add_handler(CommandHandler("skip", skip, filters=PRIVATE))
+    app.add_handler(CommandHandler("cancel", cancel, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(carry_on, pattern=r"^gd:resume$"))
+    app.add_handler(CallbackQueryHandler(start_afresh, pattern=r"^gd:new$"))
+    app.add_handler(CallbackQueryHandler(button_skip, pattern=r"^gd:skip$"))
+    app.add_handler(CallbackQueryHandler(button_stop, pattern=r"^gd:stop$"))
