@@ -55,15 +55,23 @@ async def measure(durations: list[float], repeat: int, scratch: Path) -> None:
     transcriber.load()
     clips = [speech_clip(seconds, scratch / f"clip-{int(seconds)}.ogg") for seconds in durations]
     settings = load_settings(_env_file=None, data_dir=scratch / "data", rate_limit=False)
-    async with running_sandbox(settings, transcriber=transcriber) as sandbox:
-        async with SandboxClient(sandbox.url) as client:
-            await onboard(client)
-            print(f"{'clip':>6} {'direct s':>10} {'end-to-end s':>13} {'ratio':>7} {'overhead':>9}")
-            for seconds, clip in zip(durations, clips, strict=True):
-                direct = statistics.median(direct_seconds(transcriber, clip.path) for _ in range(repeat))
-                ours = statistics.median([await end_to_end_seconds(client, clip.path) for _ in range(repeat)])
-                print(f"{seconds:>5.0f}s {direct:>10.2f} {ours:>13.2f} {ours / direct:>7.3f} "
-                      f"{(ours - direct) / direct:>8.1%}")
+    async with (
+        running_sandbox(settings, transcriber=transcriber) as sandbox,
+        SandboxClient(sandbox.url) as client,
+    ):
+        await onboard(client)
+        print(f"{'clip':>6} {'direct s':>10} {'end-to-end s':>13} {'ratio':>7} {'overhead':>9}")
+        for seconds, clip in zip(durations, clips, strict=True):
+            direct = statistics.median(
+                direct_seconds(transcriber, clip.path) for _ in range(repeat)
+            )
+            ours = statistics.median(
+                [await end_to_end_seconds(client, clip.path) for _ in range(repeat)]
+            )
+            print(
+                f"{seconds:>5.0f}s {direct:>10.2f} {ours:>13.2f} {ours / direct:>7.3f} "
+                f"{(ours - direct) / direct:>8.1%}"
+            )
 
 
 def main() -> None:

@@ -74,7 +74,9 @@ async def reflection_bot() -> AsyncIterator[str]:
 async def onboard(client: SandboxClient, user_id: int) -> None:
     await client.send_text(user_id, "/start", first_name=f"Tutor{user_id}")
     for label in ("consent", "name", "tz"):
-        message = await client.wait_for(user_id, lambda m, l=label: _has_button(m, f"onb:{l}"))
+        message = await client.wait_for(
+            user_id, lambda m, step=label: _has_button(m, f"onb:{step}")
+        )
         await client.tap(user_id, user_id, message["message_id"], f"onb:{label}")
     await client.wait_for(user_id, lambda m: "all set" in (m.get("text") or "").lower())
 

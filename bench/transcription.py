@@ -63,11 +63,13 @@ def transcribe_directly(
 
 @functools.cache
 def _warm_transcriber(backend: str, model: str, threads: int = 0) -> Transcriber:
+    """Loaded and run once, so first-call set-up (allocators, kernels) is not in the timing."""
     config = TranscriberConfig(
         backend=backend, model=model, cpu_threads=threads, models_dir=MODELS_DIR
     )
     transcriber = create_transcriber(config)
     transcriber.load()
+    transcriber.transcribe(synthesise(REFLECTIONS[0], CLIPS_DIR / "warm-up.ogg"))
     return transcriber
 
 
@@ -86,7 +88,7 @@ def run_child(
     transcriber = create_transcriber(config)
     load_s = transcriber.load()
     after_load_mib = _peak_rss_mib()
-    transcriber.transcribe(synthesise(REFLECTIONS[0], CLIPS_DIR / "warm-up.ogg"))
+    transcriber.transcribe(synthesise(REFLECTIONS[0], CLIPS_DIR / "warm-up.ogg"))  # see above
     results = [_time_clip(transcriber, clip, repeat) for clip in clips]
     return {
         "backend": backend,

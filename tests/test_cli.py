@@ -18,16 +18,26 @@ from bot.cli import build_parser
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def reflectbot(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def reflectbot(
+    *args: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True,
-        timeout=timeout, cwd=env.get("CWD", str(ROOT)),
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=env.get("CWD", str(ROOT)),
     )
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """No settings leak in from the developer's shell; the working directory has no `.env`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "WHISPER_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DATABASE_", "WHISPER_"))
+    }
     env.update({"DATA_DIR": str(tmp_path / "data"), "CWD": str(tmp_path), **extra})
     return env
 
@@ -36,8 +46,12 @@ def test_sandbox_starts_quickly_prints_its_url_and_answers_start(tmp_path: Path)
     env = clean_env(tmp_path, RUN_WORKER="false")
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "sandbox", "--port", "0"], env=env, cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [sys.executable, "-m", "bot", "sandbox", "--port", "0"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         assert process.stdout is not None
@@ -48,12 +62,15 @@ def test_sandbox_starts_quickly_prints_its_url_and_answers_start(tmp_path: Path)
         page = urllib.request.urlopen(url + "/", timeout=10).read().decode()
         assert "<html" in page.lower()
         request = urllib.request.Request(
-            url + "/api/messages", data=json.dumps({"user_id": 1001, "text": "/start"}).encode(),
+            url + "/api/messages",
+            data=json.dumps({"user_id": 1001, "text": "/start"}).encode(),
             headers={"Content-Type": "application/json"},
         )
         urllib.request.urlopen(request, timeout=10)
         for _ in range(100):
-            messages = json.load(urllib.request.urlopen(url + "/api/chats/1001/messages", timeout=10))
+            messages = json.load(
+                urllib.request.urlopen(url + "/api/chats/1001/messages", timeout=10)
+            )
             if any(m["from"]["is_bot"] for m in messages["messages"]):
                 break
             time.sleep(0.1)
@@ -75,8 +92,12 @@ def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("DEFAULT_TIMEZONE", "Mars/Olympus"), ("MAX_VOICE_SECONDS", "-5"), ("LOG_LEVEL", "LOUD"),
-     ("COORDINATOR_IDS", "12,abc")],
+    [
+        ("DEFAULT_TIMEZONE", "Mars/Olympus"),
+        ("MAX_VOICE_SECONDS", "-5"),
+        ("LOG_LEVEL", "LOUD"),
+        ("COORDINATOR_IDS", "12,abc"),
+    ],
 )
 def test_a_bad_setting_names_the_variable(tmp_path: Path, variable: str, value: str) -> None:
     result = reflectbot("db", "upgrade", env=clean_env(tmp_path, **{variable: value}))
