@@ -56,14 +56,8 @@ async def capture(
     )
     job_id = None
     if is_new:
-        job_id = await jobs.enqueue(
-            session,
-            reflection_id=reflection.id,
-            chat_id=chat_id,
-            message_id=message_id,
-            file_id=note.file_id,
-            file_size=note.file_size,
-            audio_duration_s=note.duration_s,
+        job_id = await enqueue_note(
+            session, reflection_id=reflection.id, chat_id=chat_id, message_id=message_id, note=note
         )
     position = await jobs.queue_position(session, job_id=job_id) if job_id else 0
     return CapturedVoice(reflection, job_id, is_new, position)
@@ -78,16 +72,16 @@ async def remember_status_message(
         reflection.reply_message_id = message_id
 
 
-async def enqueue_part(
+async def enqueue_note(
     session: AsyncSession,
     *,
     reflection_id: int,
-    part_index: int,
     chat_id: int,
     message_id: int,
     note: VoiceNote,
+    part_index: int | None = None,
 ) -> int | None:
-    """A voice answer inside a guided reflection: its transcript fills one part."""
+    """Queues a recording; with `part_index` its transcript fills one guided answer."""
     return await jobs.enqueue(
         session,
         reflection_id=reflection_id,

@@ -15,7 +15,7 @@ from bot import guided, voice
 from bot.review import button
 from bot.state import AppState, BotApplication, Context
 from handlers.common import PRIVATE, sender_tutor, state
-from handlers.voice import RECORDINGS, rejection_text, voice_note
+from handlers.voice import RECORDINGS, accepted_note
 
 ANSWER_GROUP = -1  # after the onboarding gate (-2), before ordinary entries (0)
 DEFAULT_SET = "session"
@@ -64,22 +64,24 @@ async def on_answer(update: Update, context: Context) -> None:
     if message.text is None:
         await _voice_answer(update, app)
     else:
-        await _text_answer(update, app, message.text)
+        await _record(update, app, message.text, source="text")
     raise ApplicationHandlerStop
 
 
-async def _text_answer(update: Update, app: AppState, text: str) -> None:
+async def _record(update: Update, app: AppState, text: str | None, source: str) -> None:
+    """A typed answer or a skip: saved at once, then the next question or the ending."""
+    turn = None
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)
-        assert tutor is not None
-        turn = await guided.answer(
-            session,
-            tutor=tutor,
-            prompt_sets=app.prompt_sets,
-            text=text,
-            source="text",
-            tagger=app.tagger,
-        )
+        if tutor is not None:
+            turn = await guided.answer(
+                session,
+                tutor=tutor,
+                prompt_sets=app.prompt_sets,
+                text=text,
+                source=source,
+                tagger=app.tagger,
+            )
     await _show_or(update, app, turn, "guided_nothing_to_skip")
 
 
@@ -87,10 +89,8 @@ async def _voice_answer(update: Update, app: AppState) -> None:
     """The answer's transcript arrives later; the next question is asked straight away."""
     message = update.effective_message
     assert message
-    note = voice_note(message)
-    problem = voice.rejection(note, app.settings)
-    if problem:
-        await message.reply_text(rejection_text(app, problem, note))
+    note = await accepted_note(app, message)
+    if note is None:
         return
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)
@@ -104,7 +104,7 @@ async def _voice_answer(update: Update, app: AppState) -> None:
             tagger=app.tagger,
         )
         assert turn is not None and turn.reflection_id is not None and turn.part_index is not None
-        await voice.enqueue_part(
+        await voice.enqueue_note(
             session,
             reflection_id=turn.reflection_id,
             part_index=turn.part_index,
@@ -126,20 +126,7 @@ async def _voice_answer(update: Update, app: AppState) -> None:
 
 
 async def skip(update: Update, context: Context) -> None:
-    app = state(context)
-    turn = None
-    async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        if tutor is not None:
-            turn = await guided.answer(
-                session,
-                tutor=tutor,
-                prompt_sets=app.prompt_sets,
-                text=None,
-                source="skip",
-                tagger=app.tagger,
-            )
-    await _show_or(update, app, turn, "guided_nothing_to_skip")
+    await _record(update, state(context), None, source="skip")
 
 
 async def cancel(update: Update, context: Context) -> None:

@@ -35,14 +35,22 @@ def _seconds(media: Voice | Audio | VideoNote | Document) -> float | None:
     return float(duration) if duration is not None else None
 
 
-async def on_recording(update: Update, context: Context) -> None:
-    app = state(context)
-    message = update.effective_message
-    assert message
+async def accepted_note(app: AppState, message: Message) -> voice.VoiceNote | None:
+    """The recording, or None after kindly explaining why we cannot take it."""
     note = voice_note(message)
     problem = voice.rejection(note, app.settings)
     if problem:
         await message.reply_text(rejection_text(app, problem, note))
+        return None
+    return note
+
+
+async def on_recording(update: Update, context: Context) -> None:
+    app = state(context)
+    message = update.effective_message
+    assert message
+    note = await accepted_note(app, message)
+    if note is None:
         return
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)

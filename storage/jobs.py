@@ -76,17 +76,22 @@ async def claim_next(
     return job
 
 
+def _owned(job_id: int, worker_id: str) -> Any:
+    """The job is still this worker's: nobody has taken it over since it was claimed."""
+    return (
+        (TranscriptionJob.id == job_id)
+        & (TranscriptionJob.worker_id == worker_id)
+        & (TranscriptionJob.status == RUNNING)
+    )
+
+
 async def renew_lease(
     session: AsyncSession, *, job_id: int, worker_id: str, lease_seconds: float
 ) -> bool:
     """False means another worker has taken the job over and ours must give up."""
     result = await session.execute(
         update(TranscriptionJob)
-        .where(
-            TranscriptionJob.id == job_id,
-            TranscriptionJob.worker_id == worker_id,
-            TranscriptionJob.status == RUNNING,
-        )
+        .where(_owned(job_id, worker_id))
         .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
     )
     return _rowcount(result) == 1
@@ -110,13 +115,7 @@ async def finish(
         values["finished_at"] = utcnow()
         values["transcribe_seconds"] = transcribe_seconds
     result = await session.execute(
-        update(TranscriptionJob)
-        .where(
-            TranscriptionJob.id == job_id,
-            TranscriptionJob.worker_id == worker_id,
-            TranscriptionJob.status == RUNNING,
-        )
-        .values(**values)
+        update(TranscriptionJob).where(_owned(job_id, worker_id)).values(**values)
     )
     return _rowcount(result) == 1
 

@@ -33,13 +33,11 @@ def decode_audio(path: Path) -> Samples:
     check_whole_file(path)
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
-            samples = _resample_to_mono(container, _audio_stream(container, path))
+            samples = _resample_to_mono(container, _audio_stream(container))
     except av.FFmpegError as error:
-        raise AudioError(
-            UNREADABLE, f"{path.name}: FFmpeg cannot decode it ({_why(error)})"
-        ) from error
+        raise AudioError(UNREADABLE, f"FFmpeg cannot decode it ({_why(error)})") from error
     if samples.size == 0:
-        raise AudioError(EMPTY, f"{path.name}: no audio frames could be decoded")
+        raise AudioError(EMPTY, "no audio frames could be decoded")
     return samples
 
 
@@ -48,33 +46,31 @@ def probe_duration(path: Path) -> float:
     check_whole_file(path)
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
-            stream = _audio_stream(container, path)
+            stream = _audio_stream(container)
             if stream.duration is not None and stream.time_base is not None:
                 return float(stream.duration * stream.time_base)
             if container.duration is not None:
                 return float(container.duration / av.time_base)
     except av.FFmpegError as error:
-        raise AudioError(
-            UNREADABLE, f"{path.name}: FFmpeg cannot read it ({_why(error)})"
-        ) from error
+        raise AudioError(UNREADABLE, f"FFmpeg cannot read it ({_why(error)})") from error
     return len(decode_audio(path)) / SAMPLE_RATE
 
 
 def check_whole_file(path: Path) -> None:
     """Catches missing, empty and truncated files before FFmpeg makes the best of them."""
     if not path.is_file():
-        raise AudioError(MISSING, f"{path}: no such file")
+        raise AudioError(MISSING, "no such file")
     if path.stat().st_size == 0:
-        raise AudioError(EMPTY, f"{path.name}: the file is 0 bytes")
+        raise AudioError(EMPTY, "the file is 0 bytes")
     if is_ogg(path) and (offset := broken_page_offset(path)) is not None:
         size = path.stat().st_size
-        raise AudioError(CUT_SHORT, f"{path.name}: Ogg page broken at byte {offset} of {size}")
+        raise AudioError(CUT_SHORT, f"Ogg page broken at byte {offset} of {size}: cut short")
 
 
-def _audio_stream(container: av.container.InputContainer, path: Path) -> av.AudioStream:
+def _audio_stream(container: av.container.InputContainer) -> av.AudioStream:
     """The first audio stream; cover art and video tracks are ignored."""
     if not container.streams.audio:
-        raise AudioError(UNREADABLE, f"{path.name}: the file has no audio stream")
+        raise AudioError(UNREADABLE, "the file has no audio stream")
     return container.streams.audio[0]
 
 

@@ -84,7 +84,19 @@ def test_text_named_ogg_is_unreadable(tmp_path: Path) -> None:
         decode_audio(fake)
 
     assert caught.value.friendly == UNREADABLE
-    assert "note.ogg" in caught.value.reason
+    assert "FFmpeg cannot decode it" in caught.value.reason
+
+
+def test_a_picture_has_no_audio_stream(speech_tools: None, tmp_path: Path) -> None:
+    picture = tmp_path / "photo.png"
+    red_square = ["-f", "lavfi", "-i", "color=c=red:s=8x8", "-frames:v", "1"]
+    subprocess.run(["ffmpeg", "-loglevel", "error", *red_square, str(picture)], check=True)
+
+    with pytest.raises(AudioError) as caught:
+        decode_audio(picture)
+
+    assert caught.value.friendly == UNREADABLE
+    assert caught.value.reason == "the file has no audio stream"
 
 
 def test_probe_of_a_broken_file_raises_the_same_error(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_json_has_one_object_per_file_and_a_bad_file_fails_the_run(
         assert record["backend"] == "faster-whisper"
         assert record["model"] == "tiny.en"
         assert word_error_rate(note.script, record["text"]) < 0.4
-    assert "broken.ogg" in records[1]["error"]
+    assert "FFmpeg" in records[1]["error"]
     assert f"{broken_note}: not transcribed" in err
 
 
