@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from storage.models import TranscriptionJob
 logger = logging.getLogger(__name__)
 
 CHAT_ACTION_EVERY_S = 4.5
+HOUSEKEEPING_EVERY_S = 3600.0
 
 
 def default_worker_id() -> str:
@@ -54,6 +56,7 @@ class TranscriptionWorker:
         self.worker_id = worker_id or default_worker_id()
         self._wake = asyncio.Event()
         self.audio_dir = settings.data_dir / "audio"
+        self._last_housekeeping = -HOUSEKEEPING_EVERY_S
 
     def wake(self) -> None:
         """Called after a handler enqueues, so a new voice note does not wait for the next poll."""
@@ -70,7 +73,28 @@ class TranscriptionWorker:
         await self.deliverer.deliver_pending()
         while True:
             if not await self._run_safely():
+                await self._housekeeping()
                 await self._idle()
+
+    async def _housekeeping(self) -> None:
+        """Idle-time chores, at most once an hour."""
+        if time.monotonic() - self._last_housekeeping < HOUSEKEEPING_EVERY_S:
+            return
+        self._last_housekeeping = time.monotonic()
+        if self.settings.audio_retention_days:
+            purged = await self.purge_expired_audio()
+            if purged:
+                logger.info("deleted %d audio file(s) past their retention period", purged)
+
+    async def purge_expired_audio(self) -> int:
+        """With AUDIO_RETENTION_DAYS set, transcribed audio is kept that long and no longer."""
+        cutoff = utcnow() - timedelta(days=self.settings.audio_retention_days)
+        async with self.db.transaction() as session:
+            expired = await jobs.expired_audio(session, finished_before=cutoff)
+            for job in expired:
+                await asyncio.to_thread(Path(job.audio_path or "").unlink, missing_ok=True)
+                job.audio_path = None
+        return len(expired)
 
     async def _run_safely(self) -> bool:
         """A database hiccup (a restart, a locked SQLite file) must not kill the worker."""

@@ -207,3 +207,20 @@ async def failed_jobs(session: AsyncSession, *, tutor_id: int) -> Sequence[Trans
         .order_by(TranscriptionJob.id)
     )
     return result.scalars().all()
+
+
+async def expired_audio(
+    session: AsyncSession, *, finished_before: datetime, limit: int = 100
+) -> Sequence[TranscriptionJob]:
+    """Transcribed jobs whose kept audio has outlived the retention period."""
+    result = await session.execute(
+        select(TranscriptionJob)
+        .where(
+            TranscriptionJob.status == DONE,
+            TranscriptionJob.audio_path.is_not(None),
+            TranscriptionJob.finished_at < finished_before,
+        )
+        .order_by(TranscriptionJob.id)
+        .limit(limit)
+    )
+    return result.scalars().all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,29 @@ async def test_voice_from_someone_not_onboarded_is_not_stored(
     assert "/start" in text_of(reply)
     await asyncio.sleep(0.3)
     assert await stored_reflections(voice_sandbox) == [] and await _jobs(voice_sandbox) == []
+
+
+async def test_audio_retention_keeps_audio_for_its_period_then_deletes_it(
+    tmp_path: Path, fast_transcriber: Transcriber, speech_dir: Path
+) -> None:
+    settings = make_settings(tmp_path / "data", worker_poll_seconds=0.2, audio_retention_days=7)
+    async with (
+        running_sandbox(settings, transcriber=fast_transcriber) as sandbox,
+        SandboxClient(sandbox.url) as client,
+    ):
+        chat = Chat(client, 1001, "Aisha", 1001)
+        await onboard(chat)
+        message_id = await send_voice(chat, synthesise(REFLECTIONS[3], speech_dir / "kept.ogg"))
+        await wait_for_result(chat, message_id)
+        [job] = await _jobs(sandbox)
+        assert job.audio_path and Path(job.audio_path).is_file(), "kept within the period"
+        worker = sandbox.app.bot_data.worker
+        assert worker is not None
+        assert await worker.purge_expired_audio() == 0
+        async with sandbox.app.bot_data.db.transaction() as session:
+            stored = await session.get(TranscriptionJob, job.id)
+            assert stored is not None and stored.finished_at is not None
+            stored.finished_at -= timedelta(days=8)
+        assert await worker.purge_expired_audio() == 1
+        [after] = await _jobs(sandbox)
+    assert after.audio_path is None and not Path(job.audio_path).exists()
