@@ -11,16 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.transcription.cli import add_transcribe_command, run_transcribe
 from tests.speech import SpeechClip, word_error_rate
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(_env_file=None, data_dir=tmp_path / "data")
 
 
 @pytest.fixture
