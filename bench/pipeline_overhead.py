@@ -51,9 +51,18 @@ async def end_to_end_seconds(client: SandboxClient, path: Path) -> float:
 
 
 async def measure(durations: list[float], repeat: int, scratch: Path) -> None:
+    clips = [speech_clip(seconds, scratch / f"clip-{int(seconds)}.ogg") for seconds in durations]
+    await measure_clips(
+        [(seconds, clip.path) for seconds, clip in zip(durations, clips, strict=True)],
+        repeat,
+        scratch,
+    )
+
+
+async def measure_clips(clips: list[tuple[float, Path]], repeat: int, scratch: Path) -> None:
+    """Prints direct against end-to-end seconds per clip; the ratio is what the bot adds."""
     transcriber = create_transcriber(TranscriberConfig(models_dir=scratch / "models"))
     transcriber.load()
-    clips = [speech_clip(seconds, scratch / f"clip-{int(seconds)}.ogg") for seconds in durations]
     settings = load_settings(_env_file=None, data_dir=scratch / "data", rate_limit=False)
     async with (
         running_sandbox(settings, transcriber=transcriber) as sandbox,
@@ -61,12 +70,10 @@ async def measure(durations: list[float], repeat: int, scratch: Path) -> None:
     ):
         await onboard(client)
         print(f"{'clip':>6} {'direct s':>10} {'end-to-end s':>13} {'ratio':>7} {'overhead':>9}")
-        for seconds, clip in zip(durations, clips, strict=True):
-            direct = statistics.median(
-                direct_seconds(transcriber, clip.path) for _ in range(repeat)
-            )
+        for seconds, path in clips:
+            direct = statistics.median(direct_seconds(transcriber, path) for _ in range(repeat))
             ours = statistics.median(
-                [await end_to_end_seconds(client, clip.path) for _ in range(repeat)]
+                [await end_to_end_seconds(client, path) for _ in range(repeat)]
             )
             print(
                 f"{seconds:>5.0f}s {direct:>10.2f} {ours:>13.2f} {ours / direct:>7.3f} "

@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/transcription.py [--durations 30 120 300] [--threads 0]
 
+It ends by timing our whole pipeline (voice note into the sandbox → transcript message) on the
+same notes against faster-whisper alone (bench/pipeline_overhead.py); --no-pipeline skips that.
+
 Each backend runs in its own subprocess, so its peak memory (ru_maxrss) is honest and one
 backend's libraries never warm the other's caches. Both read the same synthesised Ogg/Opus
 voice notes (tests/speech.py) and the same tiny.en weights. Results also go to bench/results/.
@@ -10,13 +13,14 @@ voice notes (tests/speech.py) and the same tiny.en weights. Results also go to b
 from __future__ import annotations
 
 import argparse
-import functools
+import asyncio
 import json
 import logging
 import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # so `tests.speech` imports when run as a plain script
 
+from bench.pipeline_overhead import measure_clips  # noqa: E402
 from bot.transcription import Transcriber, TranscriberConfig, create_transcriber  # noqa: E402
 from bot.transcription.models import openai_whisper_source  # noqa: E402
 from tests.speech import REFLECTIONS, speech_clip, synthesise, word_error_rate  # noqa: E402
@@ -49,28 +54,6 @@ class ClipResult:
     def speed(self) -> float:
         """Real-time factor as audio seconds per processing second (higher is faster)."""
         return self.clip_s / self.seconds
-
-
-def transcribe_directly(
-    path: Path, backend: str = "faster-whisper", model: str = "tiny.en"
-) -> float:
-    """Wall seconds to transcribe one file in-process with a warm model: the end-to-end baseline."""
-    transcriber = _warm_transcriber(backend, model)
-    started = time.perf_counter()
-    transcriber.transcribe(path)
-    return time.perf_counter() - started
-
-
-@functools.cache
-def _warm_transcriber(backend: str, model: str, threads: int = 0) -> Transcriber:
-    """Loaded and run once, so first-call set-up (allocators, kernels) is not in the timing."""
-    config = TranscriberConfig(
-        backend=backend, model=model, cpu_threads=threads, models_dir=MODELS_DIR
-    )
-    transcriber = create_transcriber(config)
-    transcriber.load()
-    transcriber.transcribe(synthesise(REFLECTIONS[0], CLIPS_DIR / "warm-up.ogg"))
-    return transcriber
 
 
 # --- the child: one backend, every clip -------------------------------------------------------
@@ -227,6 +210,11 @@ def main() -> int:
     settings = {"threads": args.threads, "repeat": args.repeat, "cpus": os.cpu_count()}
     out.write_text(json.dumps(settings | {"runs": runs}, indent=2))
     print(f"saved {out.relative_to(ROOT)}")
+    if not args.no_pipeline:
+        print("\nOur pipeline against faster-whisper alone, on the same voice notes:")
+        paths = [(clip["seconds"], Path(clip["path"])) for clip in clips]
+        with tempfile.TemporaryDirectory() as scratch:
+            asyncio.run(measure_clips(paths, args.repeat, Path(scratch)))
     return 0
 
 
@@ -238,6 +226,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=int, default=0, help="0 means each library's default")
     parser.add_argument(
         "--repeat", type=int, default=1, help="time each clip N times, keep the best"
+    )
+    parser.add_argument(
+        "--no-pipeline", action="store_true", help="skip the end-to-end sandbox comparison"
     )
     parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
     return parser

@@ -36,15 +36,12 @@ async def receive_text(
     """A pending correction takes the text; otherwise it is a new entry, tagged at once."""
     corrected = await entries.apply_correction(session, tutor=tutor, text=text)
     if corrected is not None:
-        await tags.auto_tag(session, reflection=corrected, tagger=tagger)
-        return TextOutcome(
-            "corrected", corrected, 0, await tags.review_of(session, reflection=corrected)
-        )
+        review = await tags.auto_tag(session, reflection=corrected, tagger=tagger)
+        return TextOutcome("corrected", corrected, 0, review)
     saved = await save_text(session, tutor=tutor, chat_id=chat_id, message_id=message_id, text=text)
     if not saved.is_new:
         return TextOutcome("duplicate", saved.reflection, saved.count_this_week, None)
-    await tags.auto_tag(session, reflection=saved.reflection, tagger=tagger)
-    review = await tags.review_of(session, reflection=saved.reflection)
+    review = await tags.auto_tag(session, reflection=saved.reflection, tagger=tagger)
     return TextOutcome("saved", saved.reflection, saved.count_this_week, review)
 
 

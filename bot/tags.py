@@ -12,8 +12,8 @@ from storage.models import Reflection
 SHARE_LEVELS = ("private", "lead", "group", "group_anonymous")
 
 
-async def auto_tag(session: AsyncSession, *, reflection: Reflection, tagger: Tagger) -> set[str]:
-    """Tags the entry's current text; returns the codes that now apply."""
+async def auto_tag(session: AsyncSession, *, reflection: Reflection, tagger: Tagger) -> Review:
+    """Tags the entry's current text; returns the review it now needs, saving a second read."""
     result = tagger.tag(reflection.text or "")
     suggestions = [
         tags.Suggestion(
@@ -26,7 +26,7 @@ async def auto_tag(session: AsyncSession, *, reflection: Reflection, tagger: Tag
         if match.applies
     ]
     await tags.replace_suggestions(session, reflection_id=reflection.id, suggestions=suggestions)
-    return await applied(session, reflection_id=reflection.id)
+    return await review_of(session, reflection=reflection)
 
 
 async def applied(session: AsyncSession, *, reflection_id: int) -> set[str]:

@@ -131,13 +131,22 @@ async def skip(update: Update, context: Context) -> None:
 
 async def cancel(update: Update, context: Context) -> None:
     app = state(context)
-    turn = None
+    turn = await _stop_draft(update, app, drop_correction=True)
+    await _show_or(update, app, turn, "guided_nothing_to_skip")
+
+
+async def _stop_draft(
+    update: Update, app: AppState, *, drop_correction: bool
+) -> guided.Turn | None:
+    """Saves the open draft as it stands; /cancel also drops a pending transcript correction."""
     async with app.db.transaction() as session:
         tutor = await sender_tutor(session, update)
-        if tutor is not None:
-            turn = await guided.stop(session, tutor=tutor, tagger=app.tagger)
-            tutor.awaiting = None  # also drops a pending transcript correction
-    await _show_or(update, app, turn, "guided_nothing_to_skip")
+        if tutor is None:
+            return None
+        turn = await guided.stop(session, tutor=tutor, tagger=app.tagger)
+        if drop_correction:
+            tutor.awaiting = None
+        return turn
 
 
 async def carry_on(update: Update, context: Context) -> None:
@@ -154,11 +163,7 @@ async def carry_on(update: Update, context: Context) -> None:
 async def start_afresh(update: Update, context: Context) -> None:
     """Saves the old draft as it stands (nothing answered is lost), then begins anew."""
     app = state(context)
-    turn = None
-    async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        if tutor is not None:
-            turn = await guided.stop(session, tutor=tutor, tagger=app.tagger)
+    turn = await _stop_draft(update, app, drop_correction=False)
     await _answer_button(update)
     if turn is not None:
         await show(update, app, turn)
