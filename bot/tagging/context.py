@@ -18,6 +18,27 @@ LACK_FILLERS = frozenset(
      "much", "many", "of", "have", "had", "got", "get", "with", "was", "were", "been", "be"}
 )  # fmt: skip
 
+# "was so nervous", "felt so proud": after these, "so" intensifies and does not end a clause
+COPULAS = frozenset(
+    {"was", "were", "is", "am", "are", "be", "been", "being", "im", "its", "theyre", "hes",
+     "shes", "felt", "feel", "feels", "feeling", "seemed", "seems", "looked", "looks", "got",
+     "get", "gets", "getting", "really", "just", "not", "never"}
+)  # fmt: skip
+INTENSIFIED_BREAKERS = frozenset({"so", "still"})
+# someone else is the subject nearer the cue: "I think she felt proud", "I helped him calm down"
+OTHER_SUBJECTS = frozenset(
+    {"he", "she", "they", "we", "him", "her", "them", "us", "everyone", "everybody", "someone",
+     "hes", "shes", "theyre", "weve", "theyve", "theyd", "youre", "you"}
+)  # fmt: skip
+AFTER_REACH = 3
+# words that set one clause against another, so a problem on one side doesn't reach the other
+CONTRASTS = frozenset({"but", "although", "though", "however", "whereas", "yet", "except"})
+# a clause that "so" or "still" starts begins with one of these: "so we stopped", "so the kids"
+SUBJECT_STARTS = OTHER_SUBJECTS | frozenset(
+    {"i", "im", "ive", "id", "it", "the", "a", "that", "this", "there", "then", "my", "our",
+     "their", "his", "all", "most", "some", "half", "none", "nobody", "no", "one", "two"}
+)  # fmt: skip
+
 Tokens = tuple[Token, ...]
 
 
@@ -34,10 +55,22 @@ def words_before(tokens: Tokens, index: int, window: int, language: Language) ->
     """The same-clause words a negator or a subject could reach `index` from, nearest first."""
     first = index
     while first > 0 and index - first < window:
-        if tokens[first].boundary != NO_BREAK or tokens[first - 1].word in language.scope_breakers:
+        if tokens[first].boundary != NO_BREAK or _breaks_scope(tokens, first - 1, language):
             break
         first -= 1
     return range(index - 1, first - 1, -1)
+
+
+def _breaks_scope(tokens: Tokens, index: int, language: Language) -> bool:
+    """ "but", "so" and "because" end a clause; "was so nervous" and "still" after a verb don't."""
+    word = tokens[index].word
+    if word not in language.scope_breakers:
+        return False
+    if word not in INTENSIFIED_BREAKERS or index + 1 >= len(tokens):
+        return True
+    after_verb = index > 0 and tokens[index - 1].word in COPULAS
+    starts_a_clause = tokens[index + 1].word in SUBJECT_STARTS
+    return starts_a_clause and not after_verb
 
 
 def negator_before(tokens: Tokens, index: int, language: Language) -> int | None:
@@ -54,11 +87,24 @@ def _is_exception(tokens: Tokens, index: int, language: Language) -> bool:
 
 
 def tutor_is_subject(tokens: Tokens, index: int, language: Language) -> bool:
-    """ "I felt confident" is about the tutor; "I think she felt confident" is not."""
-    return any(
-        tokens[k].word in language.first_person and not _hedged(tokens, k, index, language)
-        for k in words_before(tokens, index, language.subject_window, language)
-    )
+    """ "I felt confident" is about the tutor; "I think she felt confident" is not: the nearest
+    subject before the cue decides, and "proud of myself" just after it counts too."""
+    for k in words_before(tokens, index, language.subject_window, language):
+        if tokens[k].word in OTHER_SUBJECTS:
+            break
+        if tokens[k].word in language.first_person and not _hedged(tokens, k, index, language):
+            return True
+    return _myself_after(tokens, index)
+
+
+def _myself_after(tokens: Tokens, index: int) -> bool:
+    """ "proud of myself", "too hard on myself": the tutor, named just after the cue."""
+    for k in range(index + 1, min(index + 1 + AFTER_REACH, len(tokens))):
+        if tokens[k].boundary != NO_BREAK:
+            return False
+        if tokens[k].word in ("myself", "me"):
+            return tokens[k].word == "myself" or tokens[k - 1].word == "of"
+    return False
 
 
 def _hedged(tokens: Tokens, subject: int, cue: int, language: Language) -> bool:
@@ -84,9 +130,16 @@ def nearest_problem(
             not problem.negated
             and distance <= language.context_window
             and _same_sentence(tokens, cue, (problem.first, problem.last))
+            and not _contrast_between(tokens, cue, (problem.first, problem.last))
         ):
             return problem
     return None
+
+
+def _contrast_between(tokens: Tokens, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """ "hard to concentrate but managed ten minutes": "but" keeps the problem on its side."""
+    low, high = min(a[1], b[1]), max(a[0], b[0])
+    return any(tokens[k].word in CONTRASTS for k in range(low + 1, high))
 
 
 def problem_just_before(
@@ -101,6 +154,8 @@ def cue_negator(
     tokens: Tokens, index: int, problems: list[Problem], language: Language
 ) -> int | None:
     """The negator denying the cue, not a problem before it: "no problems with the room"."""
+    if tokens[index].word in language.negators:
+        return None  # the cue carries its own negation: "didn't know what to do", "never gave up"
     negator = negator_before(tokens, index, language)
     if negator is None or any(negator <= problem.first < index for problem in problems):
         return None

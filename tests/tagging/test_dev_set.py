@@ -13,9 +13,10 @@ from bot.tagging.dataset import DEV_SET, HOLDOUT_SET, load_examples
 from bot.tagging.evaluate import evaluate
 from bot.tagging.tagger import Tagger
 
-# Slightly below what the tagger scores today (0.872 and 0.896): a guard, not a target.
-OUTCOMES_FLOOR = 0.85
-CHALLENGES_FLOOR = 0.87
+# Slightly below what the tagger scores today on all 220 dev entries (0.866 and 0.908):
+# a guard, not a target.
+OUTCOMES_FLOOR = 0.84
+CHALLENGES_FLOOR = 0.88
 # Voice-transcript style: starts in lower case, no sentence punctuation.
 TRANSCRIPT_STYLE = re.compile(r"^[a-z][^.!?;:]*$")
 
