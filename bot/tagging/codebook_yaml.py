@@ -50,7 +50,7 @@ LANGUAGE_FIELDS = frozenset(
     {
         "threshold", "weights", "negation_window", "context_window", "subject_window",
         "negators", "negation_exceptions", "scope_breakers", "problem_words",
-        "first_person", "hedges", "spelling",
+        "first_person", "hedges", "spelling", "activity_frames", "activity_window",
     }
 )  # fmt: skip
 ID_SHAPE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -97,6 +97,8 @@ def parse_language(data: Mapping[str, Any], path: Path) -> Language:
         problem_words=_phrases(data, "problem_words", spelling, where),
         first_person=_word_set(data, "first_person", spelling, where),
         hedges=_word_set(data, "hedges", spelling, where),
+        activity_frames=_phrases(data, "activity_frames", spelling, where),
+        activity_window=as_count(data.get("activity_window", 8), f"{where}.activity_window"),
         threshold=as_number(data.get("threshold", 0.5), f"{where}.threshold", 0.01, 1.0),
         negation_window=as_count(data.get("negation_window", 4), f"{where}.negation_window"),
         context_window=as_count(data.get("context_window", 5), f"{where}.context_window"),
@@ -198,6 +200,7 @@ class _CueSpec:
         self.where, self.is_regex = where, is_regex
         if isinstance(entry, str):
             self.text, self.weight, self.about = entry, weight, about
+            self.after_activity = False
             return
         if not isinstance(entry, Mapping):
             raise CodebookError(
@@ -205,16 +208,19 @@ class _CueSpec:
             )
         data = entry
         text_key = "regex" if is_regex else "phrase"
-        check_keys(data, frozenset({text_key, "weight", "about"}), where)
+        check_keys(data, frozenset({text_key, "weight", "about", "after_activity"}), where)
         self.text = required_text(data, text_key, where)
         self.weight = as_number(data.get("weight", weight), f"{where}: weight", 0.01, 1.0)
         self.about = as_about(data.get("about", about), where)
+        self.after_activity = data.get("after_activity", False) is True
 
     def build(self, need: Need, spelling: Spelling) -> Cue:
         if self.is_regex:
-            return Cue(self.text, self.weight, need, self.about, regex=self._regex())
+            return Cue(
+                self.text, self.weight, need, self.about, self.after_activity, regex=self._regex()
+            )
         phrase = _phrase(self.text, spelling, self.where)
-        return Cue(self.text, self.weight, need, self.about, phrase=phrase)
+        return Cue(self.text, self.weight, need, self.about, self.after_activity, phrase=phrase)
 
     def _regex(self) -> re.Pattern[str]:
         try:

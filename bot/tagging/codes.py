@@ -46,6 +46,7 @@ class Cue:
     weight: float
     needs: Need = "none"
     about: About = "anyone"
+    after_activity: bool = False
     phrase: Phrase | None = None
     regex: re.Pattern[str] | None = None
 
@@ -73,10 +74,12 @@ class Language:
     problem_words: tuple[Phrase, ...]
     first_person: frozenset[str]
     hedges: frozenset[str]
+    activity_frames: tuple[Phrase, ...] = ()
     threshold: float = 0.5
     negation_window: int = 4
     context_window: int = 5
     subject_window: int = 3
+    activity_window: int = 8
 
 
 @dataclass(frozen=True)

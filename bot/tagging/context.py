@@ -31,6 +31,8 @@ OTHER_SUBJECTS = frozenset(
      "hes", "shes", "theyre", "weve", "theyve", "theyd", "youre", "you"}
 )  # fmt: skip
 AFTER_REACH = 3
+# a note-style sentence with no subject is the tutor's own: "Felt much more confident today."
+IMPLIED_I = frozenset({"felt", "feel", "feeling"})
 # words that set one clause against another, so a problem on one side doesn't reach the other
 CONTRASTS = frozenset({"but", "although", "though", "however", "whereas", "yet", "except"})
 # a clause that "so" or "still" starts begins with one of these: "so we stopped", "so the kids"
@@ -94,6 +96,10 @@ def tutor_is_subject(tokens: Tokens, index: int, language: Language) -> bool:
             break
         if tokens[k].word in language.first_person and not _hedged(tokens, k, index, language):
             return True
+        if k == 0 or tokens[k].boundary == SENTENCE:
+            if tokens[k].word in IMPLIED_I:
+                return True
+            break
     return _myself_after(tokens, index)
 
 
@@ -110,6 +116,39 @@ def _myself_after(tokens: Tokens, index: int) -> bool:
 def _hedged(tokens: Tokens, subject: int, cue: int, language: Language) -> bool:
     following = range(subject + 1, min(subject + 1 + HEDGE_REACH, cue))
     return any(tokens[k].word in language.hedges for k in following)
+
+
+# who may stand just before an activity frame for it to be the session's plan, not a pupil's feat
+FRAME_OPENERS = frozenset(
+    {"we", "i", "ive", "weve", "id", "wed", "also", "then", "just", "and", "first", "today",
+     "um", "er", "erm", "uh", "mostly", "only"}
+)  # fmt: skip
+
+
+def find_frames(tokens: Tokens, index: PhraseIndex[None]) -> list[int]:
+    """Where the tutor reports what the session covered ("we did", "worked on"): the last word
+    of each frame; a pupil doing it ("he did the solo") is no frame."""
+    frames = []
+    for start, segments, _ in index.matches(tokens):
+        opens = start == 0 or tokens[start].boundary != NO_BREAK
+        if opens or tokens[start - 1].word in FRAME_OPENERS:
+            frames.append(segments[-1][1])
+    return frames
+
+
+def activity_before(
+    tokens: Tokens, index: int, frames: tuple[int, ...], language: Language
+) -> bool:
+    """ "we did the strum pattern", "worked on the groove": an activity named, not an outcome
+    seen; a pupil named in between ("we did it and they nailed it") ends the frame's reach."""
+    if not frames:
+        return False
+    reach = set()
+    for k in words_before(tokens, index, language.activity_window, language):
+        if tokens[k].word in OTHER_SUBJECTS and tokens[k].word not in ("we", "us"):
+            break
+        reach.add(k)
+    return any(frame in reach for frame in frames)
 
 
 def find_problems(tokens: Tokens, index: PhraseIndex[None], language: Language) -> list[Problem]:
@@ -162,10 +201,14 @@ def cue_negator(
     return negator
 
 
-def is_lacking(tokens: Tokens, index: int, problems: list[Problem], language: Language) -> bool:
-    """ "no keyboards", "hadn't any keyboards"; not "not confident teaching guitar"."""
+def is_lacking(
+    tokens: Tokens, cue: tuple[int, int], problems: list[Problem], language: Language
+) -> bool:
+    """ "no keyboards", "hadn't any keyboards"; not "not confident teaching guitar", and not
+    "no kit problems", where the negation denies the problem that follows."""
+    index = cue[0]
     negator = cue_negator(tokens, index, problems, language)
-    if negator is None:
+    if negator is None or any(problem.first == cue[1] + 1 for problem in problems):
         return False
     return all(tokens[k].word in LACK_FILLERS for k in range(negator + 1, index))
 

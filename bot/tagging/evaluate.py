@@ -89,7 +89,10 @@ def _row(name: str, counts: Counts) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.tagging.evaluate", description=__doc__)
     parser.add_argument(
-        "files", nargs="*", type=Path, help="labelled JSON lines (default: dev and holdout)"
+        "files",
+        nargs="*",
+        type=Path,
+        help="labelled JSON lines (default: dev, and holdout when present)",
     )
     parser.add_argument("--prompts-dir", type=Path, help="folder holding codebook.yaml")
     parser.add_argument(
@@ -103,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     codebook = load_codebook(args.prompts_dir)
     tagger = Tagger(codebook)
     for path in args.files or [DEV_SET, HOLDOUT_SET]:
+        if not args.files and not path.exists():
+            print(f"{path.name}: not there yet; skipped\n")
+            continue
         report = evaluate(path, tagger)
         print(format_report(report, codebook))
         if args.errors:

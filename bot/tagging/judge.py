@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.tagging.codes import Cue, Kind, Language
 from bot.tagging.context import (
     Problem,
+    activity_before,
     cue_negator,
     is_lacking,
     nearest_problem,
@@ -40,6 +41,7 @@ class Reading:
     tokens: tuple[Token, ...]
     problems: list[Problem]
     language: Language
+    frames: tuple[int, ...] = ()
 
     def evidence_for(self, candidate: Candidate) -> tuple[Span, ...] | None:
         """The spans that support the code, or None when the context cancels the cue."""
@@ -55,17 +57,22 @@ class Reading:
         if need == "first_person":
             return candidate.spans if not negated and self._tutor_speaks(candidate) else None
         if need == "lack" and is_lacking(
-            self.tokens, candidate.first, self.problems, self.language
+            self.tokens, (candidate.first, candidate.last), self.problems, self.language
         ):
             return candidate.spans
         return None if negated else self._with_problem(candidate)
 
     def _cancelled_for_outcome(self, candidate: Candidate) -> bool:
-        """ "I was proud" is about the tutor; "struggled to keep the beat" is no outcome."""
+        """ "I was proud" is about the tutor; "struggled to keep the beat" is no outcome, and
+        neither is "we did the strum pattern" (an activity named, not progress seen)."""
         if candidate.cue.about == "pupils" and self._tutor_speaks(candidate):
             return True
-        return candidate.kind == "outcome" and problem_just_before(
-            self.tokens, candidate.first, self.problems, self.language
+        if candidate.kind != "outcome":
+            return False
+        if problem_just_before(self.tokens, candidate.first, self.problems, self.language):
+            return True
+        return not candidate.cue.after_activity and activity_before(
+            self.tokens, candidate.first, self.frames, self.language
         )
 
     def _with_problem(self, candidate: Candidate) -> tuple[Span, ...] | None:

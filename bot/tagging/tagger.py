@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.tagging.codes import Code, Codebook, Cue, Kind
-from bot.tagging.context import find_problems
+from bot.tagging.context import find_frames, find_problems
 from bot.tagging.index import PhraseIndex
 from bot.tagging.judge import Candidate, Reading, Span
 from bot.tagging.text import Token, tokenize
@@ -61,12 +61,15 @@ class Tagger:
         )
         self._patterns = [(code, cue) for code in codebook.codes for cue in code.cues if cue.regex]
         self._problems = PhraseIndex((phrase, None) for phrase in codebook.language.problem_words)
+        self._frames = PhraseIndex((phrase, None) for phrase in codebook.language.activity_frames)
 
     def tag(self, text: str) -> TagResult:
         """Tags one reflection; codes that don't apply are still reported, with confidence."""
         language = self.codebook.language
         tokens = tokenize(text, language.spelling)
-        reading = Reading(tokens, find_problems(tokens, self._problems, language), language)
+        problems = find_problems(tokens, self._problems, language)
+        frames = tuple(find_frames(tokens, self._frames))
+        reading = Reading(tokens, problems, language, frames)
         found: dict[str, list[tuple[Cue, tuple[Span, ...]]]] = defaultdict(list)
         for candidate in self._candidates(text, tokens):
             evidence = reading.evidence_for(candidate)

@@ -13,9 +13,9 @@ from bot.tagging.dataset import DEV_SET, HOLDOUT_SET, load_examples
 from bot.tagging.evaluate import evaluate
 from bot.tagging.tagger import Tagger
 
-# Slightly below what the tagger scores today on all 220 dev entries (0.866 and 0.908):
-# a guard, not a target.
-OUTCOMES_FLOOR = 0.84
+# Slightly below what the tagger scores today on all 350 dev entries (0.870 and 0.899; the
+# set includes the old holdout and 80 entries by a second author): a guard, not a target.
+OUTCOMES_FLOOR = 0.85
 CHALLENGES_FLOOR = 0.88
 # Voice-transcript style: starts in lower case, no sentence punctuation.
 TRANSCRIPT_STYLE = re.compile(r"^[a-z][^.!?;:]*$")

@@ -60,3 +60,14 @@ def test_main_prints_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "micro outcomes      1.000  0.500  0.667    2" in out
     assert "micro challenges    1.000  1.000  1.000    1" in out
     assert "3: missed ['social']" in out
+
+
+def test_main_skips_a_missing_default_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.tagging.evaluate.DEV_SET", write_labelled(tmp_path / "dev.jsonl"))
+    monkeypatch.setattr("bot.tagging.evaluate.HOLDOUT_SET", tmp_path / "holdout.jsonl")
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "dev.jsonl: 3 entries" in out
+    assert "holdout.jsonl: not there yet; skipped" in out

@@ -263,3 +263,20 @@ def test_tagging_is_fast(tagger: Tagger, capsys: pytest.CaptureFixture[str]) -> 
     with capsys.disabled():
         print(f"\ntagger: {1000 * per_entry:.2f} ms per entry over {len(texts)} entries")
     assert per_entry < 1.0
+
+
+def test_an_activity_named_is_not_a_musical_outcome(tagger: Tagger) -> None:
+    assert "musical" not in applied(tagger, "We did the strum pattern and worked on the groove.")
+    assert "musical" in applied(tagger, "We did the strum pattern and they kept a steady pulse.")
+    assert "musical" in applied(tagger, "He did the rhythm perfectly on his own.")
+
+
+def test_the_tutor_feeling_confident_is_no_challenge(tagger: Tagger) -> None:
+    assert "tutor_support" not in applied(tagger, "I felt really confident leading today.")
+    assert "personal" not in applied(tagger, "Felt much more confident in my own playing.")
+    assert "tutor_support" in applied(tagger, "I'm not confident teaching the drums.")
+
+
+def test_a_denied_problem_is_no_missing_kit(tagger: Tagger) -> None:
+    assert "resources" not in applied(tagger, "No kit problems this week.")
+    assert "resources" in applied(tagger, "No kit again, so we sang.")
