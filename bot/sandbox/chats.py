@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
@@ -21,6 +23,28 @@ class ChatBook:
 
     def __init__(self) -> None:
         self._chats: dict[int, Chat] = {}
+        self._changed = asyncio.Event()
+
+    async def wait_for_change(self, chat_id: int, seen_version: int, seconds: float) -> None:
+        """Holds a reader until the chat moves past the version it saw (or begins), or time's up."""
+        deadline = time.monotonic() + seconds
+        existed = chat_id in self._chats
+        while self._version(chat_id) <= seen_version and (left := deadline - time.monotonic()) > 0:
+            changed = self._changed
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), left)
+            if existed and chat_id not in self._chats:
+                return  # a reset cleared it
+
+    def _version(self, chat_id: int) -> int:
+        chat = self._chats.get(chat_id)
+        return 0 if chat is None else chat.version
+
+    def _bump(self, chat: Chat) -> None:
+        """A new version wakes every waiting reader; each checks whether its chat moved."""
+        chat.version += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     def get(self, chat_id: int) -> Chat | None:
         return self._chats.get(chat_id)
@@ -62,22 +86,24 @@ class ChatBook:
         chat.messages[message.message_id] = message
         if len(chat.messages) > MAX_MESSAGES_PER_CHAT:
             del chat.messages[next(iter(chat.messages))]
-        chat.version += 1
+        self._bump(chat)
         return message
 
     def touch(self, chat: Chat) -> None:
         """Mark the chat changed so the page redraws edits and deletions."""
-        chat.version += 1
+        self._bump(chat)
 
     def delete(self, chat: Chat, message_id: int) -> bool:
         if chat.messages.pop(message_id, None) is None:
             return False
-        chat.version += 1
+        self._bump(chat)
         return True
 
     def record_action(self, chat: Chat, action: str) -> None:
         chat.actions.append(ChatAction(action, time.time()))
-        chat.version += 1
+        self._bump(chat)
 
     def clear(self) -> None:
         self._chats.clear()
+        self._changed.set()  # waiting readers re-read and find their chat gone
+        self._changed = asyncio.Event()

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 JsonDict = dict[str, Any]
 Predicate = Callable[[JsonDict], bool]
-POLL_SECONDS = 0.05
+LONG_POLL_SECONDS = 5.0
 AUDIO_TYPES = {
     ".mp3": "audio/mpeg",
     ".wav": "audio/wav",
@@ -134,9 +134,18 @@ class SandboxClient:
         return result
 
     async def messages(self, chat_id: int, after: int = 0) -> list[JsonDict]:
-        body = await self._request("GET", f"/api/chats/{chat_id}/messages?after={after}")
-        messages: list[JsonDict] = body["messages"]
+        messages: list[JsonDict] = (await self._read_chat(chat_id, after))["messages"]
         return messages
+
+    async def _read_chat(
+        self, chat_id: int, after: int, seen_version: int | None = None, wait: float = 0
+    ) -> JsonDict:
+        """With `seen_version`, the sandbox answers once the chat has changed (or `wait` ends)."""
+        path = f"/api/chats/{chat_id}/messages?after={after}"
+        if seen_version is not None:
+            path += f"&version={seen_version}&wait={max(int(wait), 1)}"
+        body: JsonDict = await self._request("GET", path)
+        return body
 
     async def bot_replies(self, chat_id: int, after: int = 0) -> list[JsonDict]:
         """Only the bot's messages, oldest first."""
@@ -158,11 +167,12 @@ class SandboxClient:
         """Poll until a message after `after` matches; the error lists what was seen."""
         deadline = time.monotonic() + timeout
         seen: list[JsonDict] = []
-        while time.monotonic() < deadline:
-            seen = await self.messages(chat_id, after)
+        version: int | None = None
+        while (left := deadline - time.monotonic()) > 0:
+            body = await self._read_chat(chat_id, after, version, min(left, LONG_POLL_SECONDS))
+            seen, version = body["messages"], body["version"]
             if (found := next((m for m in seen if predicate(m)), None)) is not None:
                 return found
-            await asyncio.sleep(POLL_SECONDS)
         raise TimeoutError(f"no matching message in chat {chat_id} after {timeout}s; saw {seen}")
 
     async def wait_for_reply(

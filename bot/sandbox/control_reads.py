@@ -64,7 +64,13 @@ class ReadRoutes:
         return web.json_response({"chats": views})
 
     async def get_messages(self, request: web.Request) -> web.Response:
+        """`?version=V&wait=N` holds the request until the chat moves past version V (long poll)."""
         chat = self._chat(request)
+        wait = min(float(query_int(request, "wait", 0)), MAX_ANSWER_WAIT_SECONDS)
+        if wait > 0 and "version" in request.query:
+            seen = query_int(request, "version", 0)
+            await self._state.chats.wait_for_change(chat.id, seen, wait)
+            chat = self._chat(request)  # a private chat may have begun meanwhile
         after = query_int(request, "after", 0)
         limit = max(query_int(request, "limit", DEFAULT_PAGE_SIZE), 1)
         messages = [m for m in chat.messages.values() if m.message_id > after][-limit:]

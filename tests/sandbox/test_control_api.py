@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 
@@ -190,3 +192,37 @@ async def test_bot_profile_lists_the_default_command_menu(
     async with http.get(f"{sandbox.root}/api/bot") as response:
         profile = await response.json()
     assert profile["username"] == "reflect_sandbox_bot" and profile["commands"] == commands
+
+
+async def test_reading_messages_can_wait_for_the_chat_to_change(
+    sandbox: RunningEmulator, client: SandboxClient, http: aiohttp.ClientSession
+) -> None:
+    """A long poll: held while nothing changes, answered as soon as something does."""
+    await client.send_text(AISHA, "First")
+    url = f"{sandbox.root}/api/chats/{AISHA}/messages"
+    async with http.get(url) as response:
+        version = (await response.json())["version"]
+    started = asyncio.get_running_loop().time()
+    async with http.get(url, params={"version": version, "wait": 1}) as response:
+        quiet = await response.json()
+    assert asyncio.get_running_loop().time() - started >= 0.9
+    assert quiet["version"] == version
+
+    waiting = asyncio.create_task(http.get(url, params={"version": version, "wait": 10}))
+    await asyncio.sleep(0.2)
+    assert not waiting.done()
+    await client.send_text(AISHA, "Second")
+    async with await asyncio.wait_for(waiting, 2) as response:
+        moved = await response.json()
+    assert moved["version"] > version
+    assert [m["text"] for m in moved["messages"]] == ["First", "Second"]
+
+
+async def test_a_reader_waiting_on_a_chat_not_yet_begun_sees_it_begin(
+    client: SandboxClient,
+) -> None:
+    waiting = asyncio.create_task(client.wait_for(BEN, lambda m: m.get("text") == "Hi", timeout=5))
+    await asyncio.sleep(0.2)
+    await client.send_text(BEN, "Hi")
+    found = await asyncio.wait_for(waiting, 2)
+    assert found["from"]["id"] == BEN
