@@ -62,17 +62,22 @@ async def echo_bot() -> AsyncIterator[str]:
 
 
 @contextlib.asynccontextmanager
-async def reflection_bot() -> AsyncIterator[str]:
+async def reflection_bot(database_url: str | None = None) -> AsyncIterator[str]:
+    """Our bot on a fresh SQLite file, or on an empty PostgreSQL database you name."""
     with tempfile.TemporaryDirectory() as scratch:
+        database = {"database_url": database_url} if database_url else {}
         settings = load_settings(
-            _env_file=None, data_dir=Path(scratch), run_worker=False, rate_limit=False
+            _env_file=None, data_dir=Path(scratch), run_worker=False, rate_limit=False, **database
         )
         async with running_sandbox(settings) as sandbox:
             yield sandbox.url
 
 
 async def onboard(client: SandboxClient, user_id: int) -> None:
-    await client.send_text(user_id, "/start", first_name=f"Tutor{user_id}")
+    sent = await client.send_text(user_id, "/start", first_name=f"Tutor{user_id}")
+    welcome = await client.wait_for_reply(user_id, after=sent["message_id"])
+    if not _has_button(welcome, "onb:consent"):
+        return  # onboarded in an earlier run on the same PostgreSQL database
     for label in ("consent", "name", "tz"):
         message = await client.wait_for(
             user_id, lambda m, step=label: _has_button(m, f"onb:{step}")
@@ -109,14 +114,18 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tutors", type=int, default=20)
     parser.add_argument("--messages", type=int, default=25)
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL database to use instead of a fresh SQLite file"
+    )
     args = parser.parse_args()
     async with echo_bot() as url:
         baseline = await measure(url, args.tutors, args.messages, needs_onboarding=False)
-    async with reflection_bot() as url:
+    async with reflection_bot(args.database_url) as url:
         ours = await measure(url, args.tutors, args.messages, needs_onboarding=True)
     print(f"{args.tutors} concurrent tutors x {args.messages} text messages each")
     print(f"{'bare PTB echo bot':<28}{baseline:>10.1f} messages/s")
-    print(f"{'reflectbot (SQLite)':<28}{ours:>10.1f} reflections/s")
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"{f'reflectbot ({database})':<28}{ours:>10.1f} reflections/s")
     print(f"{'ratio ours / echo':<28}{ours / baseline:>10.2f}")
 
 
