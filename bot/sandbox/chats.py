@@ -43,6 +43,9 @@ class ChatBook:
     def _bump(self, chat: Chat) -> None:
         """A new version wakes every waiting reader; each checks whether its chat moved."""
         chat.version += 1
+        self._wake_readers()
+
+    def _wake_readers(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
 
@@ -105,5 +108,4 @@ class ChatBook:
 
     def clear(self) -> None:
         self._chats.clear()
-        self._changed.set()  # waiting readers re-read and find their chat gone
-        self._changed = asyncio.Event()
+        self._wake_readers()  # they re-read and find their chat gone

@@ -16,7 +16,7 @@ from bot.sandbox.views import chat_view, current_action, message_view
 
 logger = logging.getLogger(__name__)
 
-MAX_ANSWER_WAIT_SECONDS = 10.0
+MAX_WAIT_SECONDS = 10.0  # the longest any `?wait=N` read is held
 DEFAULT_PAGE_SIZE = 1000
 
 
@@ -66,7 +66,7 @@ class ReadRoutes:
     async def get_messages(self, request: web.Request) -> web.Response:
         """`?version=V&wait=N` holds the request until the chat moves past version V (long poll)."""
         chat = self._chat(request)
-        wait = min(float(query_int(request, "wait", 0)), MAX_ANSWER_WAIT_SECONDS)
+        wait = _wait_seconds(request)
         if wait > 0 and "version" in request.query:
             seen = query_int(request, "version", 0)
             await self._state.chats.wait_for_change(chat.id, seen, wait)
@@ -101,7 +101,7 @@ class ReadRoutes:
         record = self._state.callbacks.get(request.match_info["query_id"])
         if record is None:
             raise ControlError("unknown callback_query_id", 404)
-        wait = min(float(query_int(request, "wait", 0)), MAX_ANSWER_WAIT_SECONDS)
+        wait = _wait_seconds(request)
         if wait > 0:
             await self._state.callbacks.wait_answer(record, wait)
         return web.json_response(
@@ -124,3 +124,8 @@ class ReadRoutes:
             "Content-Disposition": f'inline; filename="{name}"',
         }
         return web.FileResponse(stored.disk_path, headers=headers)
+
+
+def _wait_seconds(request: web.Request) -> float:
+    """How long a long-polling read may be held, capped so no request hangs for long."""
+    return min(float(query_int(request, "wait", 0)), MAX_WAIT_SECONDS)
