@@ -59,9 +59,14 @@ async def measure(durations: list[float], repeat: int, scratch: Path) -> None:
     )
 
 
-async def measure_clips(clips: list[tuple[float, Path]], repeat: int, scratch: Path) -> None:
+async def measure_clips(
+    clips: list[tuple[float, Path]],
+    repeat: int,
+    scratch: Path,
+    config: TranscriberConfig | None = None,
+) -> None:
     """Prints direct against end-to-end seconds per clip; the ratio is what the bot adds."""
-    transcriber = create_transcriber(TranscriberConfig(models_dir=scratch / "models"))
+    transcriber = create_transcriber(config or TranscriberConfig(models_dir=scratch / "models"))
     transcriber.load()
     settings = load_settings(_env_file=None, data_dir=scratch / "data", rate_limit=False)
     async with (

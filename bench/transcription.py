@@ -213,8 +213,11 @@ def main() -> int:
     if not args.no_pipeline:
         print("\nOur pipeline against faster-whisper alone, on the same voice notes:")
         paths = [(clip["seconds"], Path(clip["path"])) for clip in clips]
+        config = TranscriberConfig(
+            model=args.model, cpu_threads=args.threads, models_dir=MODELS_DIR
+        )  # the same model and threads as the faster-whisper row above
         with tempfile.TemporaryDirectory() as scratch:
-            asyncio.run(measure_clips(paths, args.repeat, Path(scratch)))
+            asyncio.run(measure_clips(paths, args.repeat, Path(scratch), config))
     return 0
 
 
