@@ -10,16 +10,16 @@ from typing import cast
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.database import Database
-from bot.delivery import Deliverer
-from bot.prompt_sets import load_prompt_sets
+from bot.services.prompt_sets import load_prompt_sets
 from bot.settings import Settings
-from bot.state import AppState, BotApplication
+from bot.state import AppState, BotApplication, Context
 from bot.tagging.codebook import load_codebook
 from bot.tagging.tagger import Tagger
-from bot.texts import load_texts
 from bot.transcription.base import Transcriber
 from bot.update_processor import PerChatUpdateProcessor
-from bot.worker import TranscriptionWorker
+from bot.views.delivery import Deliverer
+from bot.views.texts import load_texts
+from bot.worker.transcription_worker import TranscriptionWorker
 from handlers import BOT_COMMANDS, register_all
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def build_application(
         .token(settings.bot_token())
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .context_types(ContextTypes(bot_data=AppState))
+        .context_types(ContextTypes(context=Context, bot_data=AppState))
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -59,7 +59,7 @@ def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.standalone_worker import serve_worker
+    from bot.worker.standalone import serve_worker
 
     settings.bot_token()
     prepare_database(settings)

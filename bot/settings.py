@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.vocabulary import ShareLevel
+
 PLACEHOLDER_TOKENS = {"", "changeme", "change-me", "your-token-here", "123456:ABC-DEF", "xxx"}
 SANDBOX_TOKEN = "123456789:SANDBOX-not-a-real-token"
 
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
     coordinator_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     rate_limit: bool = True
-    default_share_level: Literal["private", "lead", "group", "group_anonymous"] = "private"
+    default_share_level: ShareLevel = ShareLevel.PRIVATE
 
     transcriber: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
     whisper_model: str = "tiny.en"

@@ -7,16 +7,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.services import guided
+
 if TYPE_CHECKING:
     from bot.database import Database
-    from bot.delivery import Deliverer
-    from bot.prompt_sets import PromptSet
+    from bot.services.identity import Identity
+    from bot.services.prompt_sets import PromptSet
     from bot.settings import Settings
     from bot.tagging.codes import Codebook
     from bot.tagging.tagger import Tagger
-    from bot.texts import Texts
     from bot.transcription.base import Transcriber
-    from bot.worker import TranscriptionWorker
+    from bot.views.delivery import Deliverer
+    from bot.views.texts import Texts
+    from bot.worker.transcription_worker import TranscriptionWorker
 
 
 class AppState:
@@ -62,6 +65,11 @@ class AppState:
         return self.tagger.codebook
 
     @property
+    def guided(self) -> guided.Settings:
+        """Everything a guided reflection needs besides the tutor."""
+        return guided.Settings(self.prompt_sets, self.tagger, self.settings.guided_timeout_hours)
+
+    @property
     def texts(self) -> Texts:
         return _ready(self._texts, "texts")
 
@@ -79,7 +87,17 @@ def _ready(value: T | None, name: str) -> T:
     return value
 
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppState]
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppState]):
+    """PTB makes one per update and hands it to every handler group, so it can carry who asked."""
+
+    def __init__(
+        self, application: BotApplication, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.identity: Identity | None = None
+        self.identity_known = False
+
+
 BotApplication = Application[
     ExtBot[None], Context, dict[Any, Any], dict[Any, Any], AppState, JobQueue[Context]
 ]

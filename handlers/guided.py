@@ -11,81 +11,72 @@ from telegram.ext import (
     filters,
 )
 
-from bot import guided, voice
-from bot.review import button
+from bot.services import guided, voice
+from bot.services.guided import Turn, TurnKind
+from bot.services.identity import Identity
+from bot.services.prompt_sets import DEFAULT_PROMPT_SET
 from bot.state import AppState, BotApplication, Context
-from handlers.common import PRIVATE, sender_tutor, state
-from handlers.voice import RECORDINGS, accepted_note
+from bot.views.keyboards import button
+from handlers.common import PRIVATE, state
+from handlers.gate import requires
+from handlers.voice import RECORDINGS, accepted_note, wake_worker
+from storage.vocabulary import AnswerSource, AwaitingKind
 
-ANSWER_GROUP = -1  # after the onboarding gate (-2), before ordinary entries (0)
-DEFAULT_SET = "session"
+ANSWER_GROUP = -1  # after the onboarding handler (-2), before ordinary entries (0)
 
 
-async def reflect(update: Update, context: Context) -> None:
+@requires()
+async def reflect(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
     message = update.effective_message
     assert message
-    set_id = (context.args or [DEFAULT_SET])[0].lower()
+    set_id = (context.args or [DEFAULT_PROMPT_SET])[0].lower()
     if set_id not in app.prompt_sets:
         choices = ", ".join(f"/reflect {name}" for name in app.prompt_sets)
         await message.reply_text(app.texts("guided_unknown_set", name=set_id[:30], choices=choices))
         return
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        assert tutor is not None
         turn = await guided.begin(
             session,
-            tutor=tutor,
-            prompt_sets=app.prompt_sets,
+            who=who,
+            config=app.guided,
             set_id=set_id,
             chat_id=message.chat_id,
             message_id=message.message_id,
-            timeout_hours=app.settings.guided_timeout_hours,
-            tagger=app.tagger,
         )
     await show(update, app, turn)
 
 
-async def on_answer(update: Update, context: Context) -> None:
+@requires()
+async def on_answer(update: Update, context: Context, who: Identity) -> None:
     """Takes a text or voice answer while a guided reflection is open; otherwise lets it pass."""
     app = state(context)
     message = update.effective_message
     assert message
+    if not who.is_awaiting(AwaitingKind.GUIDED):
+        return
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        if tutor is None or guided.in_progress(tutor) is None:
-            return
-        stale = await guided.close_if_stale(
-            session, tutor=tutor, timeout_hours=app.settings.guided_timeout_hours, tagger=app.tagger
-        )
+        stale = await guided.close_if_stale(session, who=who, config=app.guided)
     if stale:
         await message.reply_text(app.texts("guided_saved_stale"))
         return  # the message itself goes on to be an ordinary entry
     if message.text is None:
-        await _voice_answer(update, app)
+        await _voice_answer(update, app, who)
     else:
-        await _record(update, app, message.text, source="text")
+        await _record(update, app, who, message.text, AnswerSource.TEXT)
     raise ApplicationHandlerStop
 
 
-async def _record(update: Update, app: AppState, text: str | None, source: str) -> None:
+async def _record(
+    update: Update, app: AppState, who: Identity, text: str | None, source: AnswerSource
+) -> None:
     """A typed answer or a skip: saved at once, then the next question or the ending."""
-    turn = None
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        if tutor is not None:
-            turn = await guided.answer(
-                session,
-                tutor=tutor,
-                prompt_sets=app.prompt_sets,
-                text=text,
-                source=source,
-                tagger=app.tagger,
-            )
+        turn = await guided.answer(session, who=who, config=app.guided, text=text, source=source)
     await _show_or(update, app, turn, "guided_nothing_to_skip")
 
 
-async def _voice_answer(update: Update, app: AppState) -> None:
+async def _voice_answer(update: Update, app: AppState, who: Identity) -> None:
     """The answer's transcript arrives later; the next question is asked straight away."""
     message = update.effective_message
     assert message
@@ -93,15 +84,8 @@ async def _voice_answer(update: Update, app: AppState) -> None:
     if note is None:
         return
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        assert tutor is not None
         turn = await guided.answer(
-            session,
-            tutor=tutor,
-            prompt_sets=app.prompt_sets,
-            text=None,
-            source="voice",
-            tagger=app.tagger,
+            session, who=who, config=app.guided, text=None, source=AnswerSource.VOICE
         )
         assert turn is not None and turn.reflection_id is not None and turn.part_index is not None
         await voice.enqueue_note(
@@ -120,65 +104,66 @@ async def _voice_answer(update: Update, app: AppState) -> None:
             part_index=turn.part_index,
             message_id=status.message_id,
         )
-    if app.worker is not None:
-        app.worker.wake()
+    wake_worker(app)
     await show(update, app, turn)
 
 
-async def skip(update: Update, context: Context) -> None:
-    await _record(update, state(context), None, source="skip")
+@requires()
+async def skip(update: Update, context: Context, who: Identity) -> None:
+    await _record(update, state(context), who, None, AnswerSource.SKIP)
 
 
-async def cancel(update: Update, context: Context) -> None:
-    app = state(context)
-    turn = await _stop_draft(update, app, drop_correction=True)
+@requires()
+async def cancel(update: Update, context: Context, who: Identity) -> None:
+    await _stop(update, state(context), who)
+
+
+async def _stop(update: Update, app: AppState, who: Identity) -> None:
+    """Keeps what was answered; also forgets a correction the tutor no longer wants to make."""
+    async with app.db.transaction() as session:
+        turn = await guided.stop(session, who=who, tagger=app.tagger, drop_correction=True)
     await _show_or(update, app, turn, "guided_nothing_to_skip")
 
 
-async def _stop_draft(
-    update: Update, app: AppState, *, drop_correction: bool
-) -> guided.Turn | None:
-    """Saves the open draft as it stands; /cancel also drops a pending transcript correction."""
-    async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        if tutor is None:
-            return None
-        turn = await guided.stop(session, tutor=tutor, tagger=app.tagger)
-        if drop_correction:
-            tutor.awaiting = None
-        return turn
-
-
-async def carry_on(update: Update, context: Context) -> None:
+@requires()
+async def carry_on(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
-    turn = None
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        if tutor is not None:
-            turn = await guided.carry_on(session, tutor=tutor, prompt_sets=app.prompt_sets)
+        turn = await guided.carry_on(session, who=who, config=app.guided)
     await _answer_button(update)
     await _show_or(update, app, turn, "guided_nothing_to_skip")
 
 
-async def start_afresh(update: Update, context: Context) -> None:
+@requires()
+async def start_afresh(update: Update, context: Context, who: Identity) -> None:
     """Saves the old draft as it stands (nothing answered is lost), then begins anew."""
     app = state(context)
-    turn = await _stop_draft(update, app, drop_correction=False)
+    message = update.effective_message
+    assert message
+    async with app.db.transaction() as session:
+        stopped, started = await guided.start_afresh(
+            session,
+            who=who,
+            config=app.guided,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+        )
     await _answer_button(update)
-    if turn is not None:
-        await show(update, app, turn)
-    context.args = []
-    await reflect(update, context)
+    if stopped is not None:
+        await show(update, app, stopped)
+    await show(update, app, started)
 
 
-async def button_skip(update: Update, context: Context) -> None:
+@requires()
+async def button_skip(update: Update, context: Context, who: Identity) -> None:
     await _answer_button(update)
-    await skip(update, context)
+    await _record(update, state(context), who, None, AnswerSource.SKIP)
 
 
-async def button_stop(update: Update, context: Context) -> None:
+@requires()
+async def button_stop(update: Update, context: Context, who: Identity) -> None:
     await _answer_button(update)
-    await cancel(update, context)
+    await _stop(update, state(context), who)
 
 
 async def _answer_button(update: Update) -> None:
@@ -188,7 +173,7 @@ async def _answer_button(update: Update) -> None:
     await query.edit_message_reply_markup(reply_markup=None)
 
 
-async def _show_or(update: Update, app: AppState, turn: guided.Turn | None, fallback: str) -> None:
+async def _show_or(update: Update, app: AppState, turn: Turn | None, fallback: str) -> None:
     if turn is None:
         chat = update.effective_chat
         assert chat
@@ -197,20 +182,20 @@ async def _show_or(update: Update, app: AppState, turn: guided.Turn | None, fall
         await show(update, app, turn)
 
 
-async def show(update: Update, app: AppState, turn: guided.Turn) -> None:
+async def show(update: Update, app: AppState, turn: Turn) -> None:
     """Renders a turn: the next question, the resume offer, or how the reflection ended."""
     chat = update.effective_chat
     assert chat
-    if turn.kind == "ask" and turn.step is not None and turn.step.question is not None:
+    if turn.kind == TurnKind.ASK and turn.step is not None and turn.step.question is not None:
         await chat.send_message(_question_text(app, turn.step), reply_markup=_question_buttons(app))
-    elif turn.kind == "resume" and turn.step is not None:
+    elif turn.kind == TurnKind.RESUME and turn.step is not None:
         text = app.texts("guided_resume", answered=turn.answered, total=turn.step.total)
         await chat.send_message(text, reply_markup=_resume_buttons(app))
-    elif turn.kind in ("saved", "stopped") and turn.reflection_id is not None:
+    elif turn.kind in (TurnKind.SAVED, TurnKind.STOPPED) and turn.reflection_id is not None:
         assert app.deliverer is not None
-        key = "guided_saved" if turn.kind == "saved" else "guided_stopped"
+        key = "guided_saved" if turn.kind == TurnKind.SAVED else "guided_stopped"
         await app.deliverer.send_review(chat.id, turn.reflection_id, app.texts(key))
-    elif turn.kind == "waiting":
+    elif turn.kind == TurnKind.WAITING:
         await chat.send_message(app.texts("guided_waiting_for_voice"))
     else:
         await chat.send_message(app.texts("guided_nothing_saved"))

@@ -1,6 +1,6 @@
-"""/start, the consent button, then name and time zone; also the gate for not-yet-onboarded senders."""
+"""/start, the consent button, then name and time zone; newcomers' messages answer their step."""
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -9,146 +9,125 @@ from telegram.ext import (
     filters,
 )
 
-from bot import onboarding
-from bot.state import BotApplication, Context
-from handlers.common import PRIVATE, sender_tutor, state
+from bot.services import onboarding
+from bot.services.identity import Identity
+from bot.state import AppState, BotApplication, Context
+from bot.views.onboarding import consent_question, step_question
+from handlers.common import PRIVATE, state
+from handlers.gate import identify, remember, requires
 
-GATE_GROUP = -2  # before everything else, including guided answers (-1)
+ONBOARDING_GROUP = -2  # before everything else, including guided answers (-1)
 
 
 async def start(update: Update, context: Context) -> None:
+    """Open to everyone: strangers get the consent question, others see where they are."""
     app = state(context)
-    assert update.effective_user and update.effective_message
-    async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        step = tutor.onboarding_step if tutor else None
-        name = tutor.display_name if tutor else ""
-    if step is None:
-        await _ask_consent(update, context)
-    elif step == onboarding.STEP_DONE:
-        await update.effective_message.reply_text(app.texts("already_onboarded", name=name))
+    message, user = update.effective_message, update.effective_user
+    assert message and user
+    who = await identify(update, context)
+    if who is None:
+        text, buttons = consent_question(app, user.first_name)
+        await message.reply_text(text, reply_markup=buttons)
+    elif who.onboarded:
+        await message.reply_text(app.texts("already_onboarded", name=who.display_name))
     else:
-        await _ask_step(update, context, step, name)
+        await _ask_step(update, app, who)
 
 
-async def _ask_consent(update: Update, context: Context) -> None:
-    texts = state(context).texts
-    assert update.effective_user and update.effective_message
-    buttons = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts("consent_button"), callback_data="onb:consent")],
-            [InlineKeyboardButton(texts("consent_decline_button"), callback_data="onb:decline")],
-        ]
-    )
-    welcome = texts("welcome", first_name=update.effective_user.first_name)
-    await update.effective_message.reply_text(welcome, reply_markup=buttons)
-
-
-async def _ask_step(update: Update, context: Context, step: str, name: str) -> None:
-    texts = state(context).texts
-    chat = update.effective_chat
-    assert chat and update.effective_user
-    if step == onboarding.STEP_NAME:
-        first = update.effective_user.first_name
-        button = InlineKeyboardButton(texts("name_button", name=first), callback_data="onb:name")
-        await chat.send_message(
-            texts("consent_given"), reply_markup=InlineKeyboardMarkup([[button]])
-        )
-    else:
-        zone = state(context).settings.default_timezone
-        label = texts("timezone_default_button", timezone=zone)
-        button = InlineKeyboardButton(label, callback_data="onb:tz")
-        await chat.send_message(
-            texts("name_saved", name=name), reply_markup=InlineKeyboardMarkup([[button]])
-        )
+async def _ask_step(update: Update, app: AppState, who: Identity) -> None:
+    assert update.effective_chat
+    text, buttons = step_question(app, who)
+    await update.effective_chat.send_message(text, reply_markup=buttons)
 
 
 async def consent(update: Update, context: Context) -> None:
     app = state(context)
-    query = update.callback_query
-    assert query and update.effective_user
+    query, user = update.callback_query, update.effective_user
+    assert query and user
+    defaults = onboarding.NewcomerDefaults(
+        app.settings.default_timezone,
+        app.settings.default_share_level,
+        app.settings.coordinator_ids,
+    )
     async with app.db.transaction() as session:
-        tutor = await onboarding.give_consent(
-            session,
-            user_id=update.effective_user.id,
-            first_name=update.effective_user.first_name,
-            settings=app.settings,
+        who = await onboarding.give_consent(
+            session, user_id=user.id, first_name=user.first_name, defaults=defaults
         )
-        step, name = tutor.onboarding_step, tutor.display_name
+    remember(context, who)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await _ask_step(update, context, step, name)
+    if who.onboarded:
+        assert update.effective_chat
+        text = app.texts("already_onboarded", name=who.display_name)
+        await update.effective_chat.send_message(text)
+    else:
+        await _ask_step(update, app, who)
 
 
 async def decline(update: Update, context: Context) -> None:
     query = update.callback_query
+    assert query and update.effective_chat
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await update.effective_chat.send_message(state(context).texts("consent_declined"))
+
+
+@requires(onboarded=False)
+async def use_suggested_name(update: Update, context: Context, who: Identity) -> None:
+    await _tapped_answer(update, context, who, who.display_name)
+
+
+@requires(onboarded=False)
+async def use_default_timezone(update: Update, context: Context, who: Identity) -> None:
+    await _tapped_answer(update, context, who, state(context).settings.default_timezone)
+
+
+async def _tapped_answer(update: Update, context: Context, who: Identity, answer: str) -> None:
+    query = update.callback_query
     assert query
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await query.message.reply_text(state(context).texts("consent_declined"))  # type: ignore[union-attr]
+    await _answer_step(update, context, who, answer)
 
 
-async def use_telegram_name(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query and update.effective_user
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await _answer_step(update, context, update.effective_user.first_name)
-
-
-async def use_default_timezone(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await _answer_step(update, context, state(context).settings.default_timezone)
-
-
-async def gate(update: Update, context: Context) -> None:
-    """Stops messages from people who have not finished onboarding, answering their step."""
-    app = state(context)
+@requires(onboarded=False)
+async def newcomer_message(update: Update, context: Context, who: Identity) -> None:
+    """Until onboarding is done, a typed message answers the open step; nothing else is kept."""
     message = update.effective_message
     assert message
-    async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-    if onboarding.is_onboarded(tutor):
+    if who.onboarded:
         return
-    if tutor is None:
-        await message.reply_text(app.texts("needs_start"))
-    elif message.text:
-        await _answer_step(update, context, message.text)
+    if message.text:
+        await _answer_step(update, context, who, message.text)
     else:
-        await message.reply_text(app.texts("finish_onboarding"))
+        await message.reply_text(state(context).texts("finish_onboarding"))
     raise ApplicationHandlerStop
 
 
-async def _answer_step(update: Update, context: Context, answer: str) -> None:
-    """Applies an answer to whichever step the tutor is on, then asks the next thing."""
+async def _answer_step(update: Update, context: Context, who: Identity, answer: str) -> None:
+    """Applies the answer to whichever step the tutor is on, then asks the next thing."""
     app = state(context)
     chat = update.effective_chat
     assert chat
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        if tutor is None or tutor.onboarding_step == onboarding.STEP_DONE:
-            return
-        if tutor.onboarding_step == onboarding.STEP_NAME:
-            onboarding.save_name(tutor, answer)
-            reply = None
-        elif onboarding.save_timezone(tutor, answer):
-            reply = app.texts("onboarding_done", name=tutor.display_name)
-        else:
-            reply = app.texts("timezone_unknown", value=answer[:60])
-        step, name = tutor.onboarding_step, tutor.display_name
-    if reply is None:
-        await _ask_step(update, context, step, name)
+        result = await onboarding.answer_step(session, who=who, answer=answer)
+    if result is None:
+        return
+    remember(context, result.who)
+    if result.rejected is not None:
+        await chat.send_message(app.texts("timezone_unknown", value=result.rejected[:60]))
+    elif result.who.onboarded:
+        await chat.send_message(app.texts("onboarding_done", name=result.who.display_name))
     else:
-        await chat.send_message(reply)
+        await _ask_step(update, app, result.who)
 
 
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(consent, pattern=r"^onb:consent$"))
     app.add_handler(CallbackQueryHandler(decline, pattern=r"^onb:decline$"))
-    app.add_handler(CallbackQueryHandler(use_telegram_name, pattern=r"^onb:name$"))
+    app.add_handler(CallbackQueryHandler(use_suggested_name, pattern=r"^onb:name$"))
     app.add_handler(CallbackQueryHandler(use_default_timezone, pattern=r"^onb:tz$"))
-    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, gate), group=GATE_GROUP)
+    app.add_handler(
+        MessageHandler(PRIVATE & ~filters.COMMAND, newcomer_message), group=ONBOARDING_GROUP
+    )

@@ -5,37 +5,33 @@ import io
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import mydata
-from bot.review import button
+from bot.services import privacy
+from bot.services.identity import Identity
 from bot.state import BotApplication, Context
-from handlers.common import PRIVATE, sender_tutor, state
+from bot.views.keyboards import button
+from handlers.common import PRIVATE, state
+from handlers.gate import remember, requires
 
 
-async def send_my_data(update: Update, context: Context) -> None:
+@requires(onboarded=False)
+async def send_my_data(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
     message = update.effective_message
     assert message
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        content = await mydata.export(session, tutor=tutor) if tutor else None
-    if content is None:
-        await message.reply_text(app.texts("needs_start"))
-        return
+        content = await privacy.export(session, who=who)
     await message.reply_document(
         io.BytesIO(content), filename="my-reflections.json", caption=app.texts("mydata_caption")
     )
 
 
-async def ask_forget(update: Update, context: Context) -> None:
+@requires(onboarded=False)
+async def ask_forget(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
     message = update.effective_message
     assert message
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        entries = await mydata.count(session, tutor=tutor) if tutor else None
-    if entries is None:
-        await message.reply_text(app.texts("needs_start"))
-        return
+        entries = await privacy.count(session, who=who)
     keyboard = InlineKeyboardMarkup(
         [
             [button(app.texts("forget_yes_button"), "pv:forget")],
@@ -45,15 +41,15 @@ async def ask_forget(update: Update, context: Context) -> None:
     await message.reply_text(app.texts("forget_confirm", count=entries), reply_markup=keyboard)
 
 
-async def forget(update: Update, context: Context) -> None:
+@requires(onboarded=False)
+async def forget(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
     query = update.callback_query
     assert query
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        files = await mydata.forget(session, tutor=tutor) if tutor else []
-    for path in files:
-        path.unlink(missing_ok=True)
+        files = await privacy.forget(session, who=who)
+    remember(context, None)
+    await privacy.remove_files(files)
     await query.answer()
     await query.edit_message_text(app.texts("forgotten"))
 

@@ -1,13 +1,15 @@
 """Buttons under an entry: toggle tags, choose who sees it, done, correct, delete."""
 
-from pathlib import Path
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import entries, review, tags
-from bot.state import AppState, BotApplication, Context
-from handlers.common import sender_tutor, state
+from bot.services import entries, privacy
+from bot.services.entries import ReviewChange
+from bot.services.identity import Identity
+from bot.state import BotApplication, Context
+from bot.views import keyboards
+from handlers.common import state
+from handlers.gate import requires
 
 
 def _parts(update: Update) -> list[str]:
@@ -16,111 +18,95 @@ def _parts(update: Update) -> list[str]:
     return update.callback_query.data.split(":")
 
 
-async def _show_review(
-    update: Update,
-    app: AppState,
-    reflection_id: int,
-    *,
-    expanded: bool,
-    code: str | None = None,
-    share: bool = False,
-) -> None:
-    """Applies one change as the entry's author and redraws the keyboard from the database."""
+def _reflection_id(update: Update) -> int:
+    return int(_parts(update)[2])
+
+
+async def _apply(update: Update, context: Context, who: Identity, change: ReviewChange) -> None:
+    """Applies one tap as the entry's author and redraws the keyboard from the database."""
+    app = state(context)
     query = update.callback_query
     assert query
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        entry = (
-            await entries.own_entry(session, tutor=tutor, reflection_id=reflection_id)
-            if tutor
-            else None
+        review = await entries.change_review(
+            session,
+            who=who,
+            reflection_id=_reflection_id(update),
+            change=change,
+            codebook=app.codebook,
         )
-        if entry is not None:
-            if code is not None and (known := app.codebook.get(code)) is not None:
-                await tags.toggle_tag(session, reflection=entry, code=known.id, kind=known.kind)
-            if share:
-                entry.share_level = tags.next_share_level(entry.share_level)
-            view = await tags.review_of(session, reflection=entry, expanded=expanded)
-    if entry is None:
+    if review is None:
         await query.answer(app.texts("not_found"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(review.review_keyboard(app.texts, app.codebook, view))
-
-
-async def toggle_tag(update: Update, context: Context) -> None:
-    _, _, rid, code, expanded = _parts(update)
-    await _show_review(update, state(context), int(rid), expanded=expanded == "1", code=code)
-
-
-async def expand(update: Update, context: Context) -> None:
-    await _show_review(update, state(context), int(_parts(update)[2]), expanded=True)
-
-
-async def cycle_share(update: Update, context: Context) -> None:
-    _, _, rid, expanded = _parts(update)
-    await _show_review(update, state(context), int(rid), expanded=expanded == "1", share=True)
-
-
-async def back(update: Update, context: Context) -> None:
-    await _show_review(update, state(context), int(_parts(update)[2]), expanded=False)
-
-
-async def done(update: Update, context: Context) -> None:
-    app = state(context)
-    query = update.callback_query
-    assert query
-    async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        entry = (
-            await entries.own_entry(session, tutor=tutor, reflection_id=int(_parts(update)[2]))
-            if tutor
-            else None
-        )
-        if entry is not None:
-            entry.tags_confirmed = True
-    await query.answer(app.texts("tags_confirmed" if entry else "not_found"))
-    await query.edit_message_reply_markup(reply_markup=None)
-
-
-async def correct(update: Update, context: Context) -> None:
-    app = state(context)
-    query = update.callback_query
-    assert query and query.message
-    async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        ok = tutor is not None and await entries.begin_correction(
-            session, tutor=tutor, reflection_id=int(_parts(update)[2])
-        )
-    await query.answer()
-    await context.bot.send_message(
-        query.message.chat.id, app.texts("correct_prompt" if ok else "not_found")
+    await query.edit_message_reply_markup(
+        keyboards.review_keyboard(app.texts, app.codebook, review)
     )
 
 
-async def ask_delete(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query
-    await query.answer()
-    keyboard = review.delete_keyboard(state(context).texts, int(_parts(update)[2]))
-    await query.edit_message_reply_markup(reply_markup=keyboard)
+@requires()
+async def toggle_tag(update: Update, context: Context, who: Identity) -> None:
+    _, _, _, code, expanded = _parts(update)
+    await _apply(update, context, who, ReviewChange(code=code, expanded=expanded == "1"))
 
 
-async def confirm_delete(update: Update, context: Context) -> None:
+@requires()
+async def expand(update: Update, context: Context, who: Identity) -> None:
+    await _apply(update, context, who, ReviewChange(expanded=True))
+
+
+@requires()
+async def cycle_share(update: Update, context: Context, who: Identity) -> None:
+    expanded = _parts(update)[3] == "1"
+    await _apply(update, context, who, ReviewChange(cycle_share=True, expanded=expanded))
+
+
+@requires()
+async def back(update: Update, context: Context, who: Identity) -> None:
+    await _apply(update, context, who, ReviewChange())
+
+
+@requires()
+async def done(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
     query = update.callback_query
     assert query
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        files: list[Path] = []
-        if tutor is not None:
-            files = await entries.delete_entry(
-                session, tutor=tutor, reflection_id=int(_parts(update)[2])
-            )
-    for path in files:
-        path.unlink(missing_ok=True)
+        found = await entries.confirm_tags(session, who=who, reflection_id=_reflection_id(update))
+    await query.answer(app.texts("tags_confirmed" if found else "not_found"))
+    await query.edit_message_reply_markup(reply_markup=None)
+
+
+@requires()
+async def correct(update: Update, context: Context, who: Identity) -> None:
+    app = state(context)
+    query = update.callback_query
+    assert query and update.effective_chat
+    async with app.db.transaction() as session:
+        ok = await entries.begin_correction(session, who=who, reflection_id=_reflection_id(update))
     await query.answer()
-    await query.edit_message_text(app.texts("deleted"))
+    await update.effective_chat.send_message(app.texts("correct_prompt" if ok else "not_found"))
+
+
+@requires()
+async def ask_delete(update: Update, context: Context, who: Identity) -> None:
+    query = update.callback_query
+    assert query
+    await query.answer()
+    keyboard = keyboards.delete_keyboard(state(context).texts, _reflection_id(update))
+    await query.edit_message_reply_markup(reply_markup=keyboard)
+
+
+@requires()
+async def confirm_delete(update: Update, context: Context, who: Identity) -> None:
+    app = state(context)
+    query = update.callback_query
+    assert query
+    async with app.db.transaction() as session:
+        files = await entries.delete_entry(session, who=who, reflection_id=_reflection_id(update))
+    await privacy.remove_files(files or [])
+    await query.answer()
+    await query.edit_message_text(app.texts("not_found" if files is None else "deleted"))
 
 
 def register(app: BotApplication) -> None:

@@ -6,9 +6,12 @@ from datetime import timedelta
 from telegram import Audio, Document, Message, Update, VideoNote, Voice
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import entries, voice
+from bot.services import entries, voice
+from bot.services.identity import Identity
 from bot.state import AppState, BotApplication, Context
-from handlers.common import PRIVATE, sender_tutor, state
+from handlers.common import PRIVATE, state
+from handlers.gate import requires
+from storage.vocabulary import EntrySource
 
 RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Document.AUDIO
 
@@ -17,14 +20,14 @@ def voice_note(message: Message) -> voice.VoiceNote:
     """Telegram has four shapes for a recording; the rest of the bot sees one."""
     media: Voice | Audio | VideoNote | Document
     if message.voice:
-        media, kind = message.voice, "voice"
+        media, kind = message.voice, EntrySource.VOICE
     elif message.audio:
-        media, kind = message.audio, "audio"
+        media, kind = message.audio, EntrySource.AUDIO
     elif message.video_note:
-        media, kind = message.video_note, "video_note"
+        media, kind = message.video_note, EntrySource.VIDEO_NOTE
     else:
         assert message.document
-        media, kind = message.document, "audio"
+        media, kind = message.document, EntrySource.AUDIO
     return voice.VoiceNote(kind, media.file_id, media.file_size, _seconds(media))
 
 
@@ -38,14 +41,15 @@ def _seconds(media: Voice | Audio | VideoNote | Document) -> float | None:
 async def accepted_note(app: AppState, message: Message) -> voice.VoiceNote | None:
     """The recording, or None after kindly explaining why we cannot take it."""
     note = voice_note(message)
-    problem = voice.rejection(note, app.settings)
+    problem = voice.rejection(note, app.settings.max_voice_seconds)
     if problem:
         await message.reply_text(rejection_text(app, problem, note))
         return None
     return note
 
 
-async def on_recording(update: Update, context: Context) -> None:
+@requires()
+async def on_recording(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
     message = update.effective_message
     assert message
@@ -53,10 +57,8 @@ async def on_recording(update: Update, context: Context) -> None:
     if note is None:
         return
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        assert tutor is not None
         captured = await voice.capture(
-            session, tutor=tutor, chat_id=message.chat_id, message_id=message.message_id, note=note
+            session, who=who, chat_id=message.chat_id, message_id=message.message_id, note=note
         )
     if not captured.is_new:
         await message.reply_text(app.texts("voice_duplicate"))
@@ -69,9 +71,14 @@ async def _acknowledge(app: AppState, message: Message, captured: voice.Captured
     text = app.texts("voice_queued", position=ahead + 1) if ahead else app.texts("voice_received")
     status = await message.reply_text(text)
     async with app.db.transaction() as session:
-        await voice.remember_status_message(
+        await entries.remember_reply(
             session, reflection_id=captured.reflection.id, message_id=status.message_id
         )
+    wake_worker(app)
+
+
+def wake_worker(app: AppState) -> None:
+    """A new job need not wait for the worker's next poll."""
     if app.worker is not None:
         app.worker.wake()
 
@@ -86,26 +93,25 @@ def rejection_text(app: AppState, problem: str, note: voice.VoiceNote) -> str:
     )
 
 
-async def retry_command(update: Update, context: Context) -> None:
-    await _retry(update, context, job_id=None)
+@requires()
+async def retry_command(update: Update, context: Context, who: Identity) -> None:
+    await _retry(update, context, who, job_id=None)
 
 
-async def retry_button(update: Update, context: Context) -> None:
+@requires()
+async def retry_button(update: Update, context: Context, who: Identity) -> None:
     query = update.callback_query
     assert query and query.data
     await query.answer()
-    await _retry(update, context, job_id=int(query.data.rsplit(":", 1)[1]))
+    await _retry(update, context, who, job_id=int(query.data.rsplit(":", 1)[1]))
 
 
-async def _retry(update: Update, context: Context, *, job_id: int | None) -> None:
+async def _retry(update: Update, context: Context, who: Identity, *, job_id: int | None) -> None:
     app = state(context)
     message = update.effective_message
     assert message
     async with app.db.transaction() as session:
-        tutor = await sender_tutor(session, update)
-        count = (
-            await entries.retry_transcription(session, tutor=tutor, job_id=job_id) if tutor else 0
-        )
+        count = await entries.retry_transcription(session, who=who, job_id=job_id)
     if not count:
         await message.reply_text(app.texts("nothing_to_retry"))
         return
@@ -113,8 +119,7 @@ async def _retry(update: Update, context: Context, *, job_id: int | None) -> Non
         await update.callback_query.edit_message_text(app.texts("retrying"))
     else:
         await message.reply_text(app.texts("retrying"))
-    if app.worker is not None:
-        app.worker.wake()
+    wake_worker(app)
 
 
 def register(app: BotApplication) -> None:

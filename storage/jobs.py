@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.base import utcnow
 from storage.models import Reflection, TranscriptionJob
 from storage.upsert import insert_if_absent
-
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+from storage.vocabulary import FailureKind, JobStatus
 
 
 async def enqueue(
@@ -35,7 +34,7 @@ async def enqueue(
         "file_id": file_id,
         "file_size": file_size,
         "audio_duration_s": audio_duration_s,
-        "status": PENDING,
+        "status": JobStatus.PENDING,
         "attempts": 0,
         "delivered": False,
         "enqueued_at": now,
@@ -47,8 +46,8 @@ async def enqueue(
 def _claimable(now: datetime) -> Any:
     """Due pending jobs, and running jobs whose worker stopped renewing its lease."""
     return or_(
-        (TranscriptionJob.status == PENDING) & (TranscriptionJob.next_attempt_at <= now),
-        (TranscriptionJob.status == RUNNING) & (TranscriptionJob.lease_until < now),
+        (TranscriptionJob.status == JobStatus.PENDING) & (TranscriptionJob.next_attempt_at <= now),
+        (TranscriptionJob.status == JobStatus.RUNNING) & (TranscriptionJob.lease_until < now),
     )
 
 
@@ -67,7 +66,7 @@ async def claim_next(
     job = result.scalar_one_or_none()
     if job is None:
         return None
-    job.status = RUNNING
+    job.status = JobStatus.RUNNING
     job.attempts += 1
     job.worker_id = worker_id
     job.started_at = now
@@ -81,7 +80,7 @@ def _owned(job_id: int, worker_id: str) -> Any:
     return (
         (TranscriptionJob.id == job_id)
         & (TranscriptionJob.worker_id == worker_id)
-        & (TranscriptionJob.status == RUNNING)
+        & (TranscriptionJob.status == JobStatus.RUNNING)
     )
 
 
@@ -102,14 +101,20 @@ async def finish(
     *,
     job_id: int,
     worker_id: str,
-    status: str,
+    status: JobStatus,
     error: str | None = None,
+    failure_kind: FailureKind | None = None,
     retry_at: datetime | None = None,
     transcribe_seconds: float | None = None,
 ) -> bool:
     """Ends a job only if this worker still owns it, which is what makes completion exactly-once."""
-    values: dict[str, Any] = {"status": status, "last_error": error, "lease_until": None}
-    if status == PENDING:
+    values: dict[str, Any] = {
+        "status": status,
+        "last_error": error,
+        "failure_kind": failure_kind,
+        "lease_until": None,
+    }
+    if status == JobStatus.PENDING:
         values["next_attempt_at"] = retry_at or utcnow()
     else:
         values["finished_at"] = utcnow()
@@ -141,8 +146,8 @@ async def requeue_running(session: AsyncSession) -> int:
     """For the single embedded worker on start: anything 'running' was cut off by a restart."""
     result = await session.execute(
         update(TranscriptionJob)
-        .where(TranscriptionJob.status == RUNNING)
-        .values(status=PENDING, next_attempt_at=utcnow(), lease_until=None)
+        .where(TranscriptionJob.status == JobStatus.RUNNING)
+        .values(status=JobStatus.PENDING, next_attempt_at=utcnow(), lease_until=None)
     )
     return _rowcount(result)
 
@@ -151,10 +156,31 @@ async def retry_failed(session: AsyncSession, *, job_id: int) -> bool:
     """A tutor's retry gives a failed job a fresh set of attempts."""
     result = await session.execute(
         update(TranscriptionJob)
-        .where(TranscriptionJob.id == job_id, TranscriptionJob.status == FAILED)
-        .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), delivered=False)
+        .where(TranscriptionJob.id == job_id, TranscriptionJob.status == JobStatus.FAILED)
+        .values(status=JobStatus.PENDING, attempts=0, next_attempt_at=utcnow(), delivered=False)
     )
     return _rowcount(result) == 1
+
+
+async def audio_paths(session: AsyncSession, *, reflection_ids: Sequence[int]) -> list[str]:
+    """Audio files still on disk for these entries, to delete once the entries are gone."""
+    result = await session.execute(
+        select(TranscriptionJob.audio_path).where(
+            TranscriptionJob.reflection_id.in_(reflection_ids),
+            TranscriptionJob.audio_path.is_not(None),
+        )
+    )
+    return [path for path in result.scalars() if path]
+
+
+async def tutor_audio_paths(session: AsyncSession, *, tutor_id: int) -> list[str]:
+    """Every audio file still on disk for one tutor's entries."""
+    result = await session.execute(
+        select(TranscriptionJob.audio_path)
+        .join(Reflection, Reflection.id == TranscriptionJob.reflection_id)
+        .where(Reflection.tutor_id == tutor_id, TranscriptionJob.audio_path.is_not(None))
+    )
+    return [path for path in result.scalars() if path]
 
 
 async def get_job(session: AsyncSession, *, job_id: int) -> TranscriptionJob | None:
@@ -176,7 +202,10 @@ async def undelivered(session: AsyncSession, *, limit: int = 20) -> Sequence[Tra
     """Finished jobs whose result the tutor has not yet been shown (Telegram was down, say)."""
     result = await session.execute(
         select(TranscriptionJob)
-        .where(TranscriptionJob.status.in_([DONE, FAILED]), TranscriptionJob.delivered.is_(False))
+        .where(
+            TranscriptionJob.status.in_([JobStatus.DONE, JobStatus.FAILED]),
+            TranscriptionJob.delivered.is_(False),
+        )
         .order_by(TranscriptionJob.id)
         .limit(limit)
     )
@@ -194,7 +223,10 @@ async def queue_position(session: AsyncSession, *, job_id: int) -> int:
     result = await session.execute(
         select(func.count())
         .select_from(TranscriptionJob)
-        .where(TranscriptionJob.status.in_([PENDING, RUNNING]), TranscriptionJob.id < job_id)
+        .where(
+            TranscriptionJob.status.in_([JobStatus.PENDING, JobStatus.RUNNING]),
+            TranscriptionJob.id < job_id,
+        )
     )
     return int(result.scalar_one())
 
@@ -203,7 +235,7 @@ async def failed_jobs(session: AsyncSession, *, tutor_id: int) -> Sequence[Trans
     result = await session.execute(
         select(TranscriptionJob)
         .join(Reflection, Reflection.id == TranscriptionJob.reflection_id)
-        .where(Reflection.tutor_id == tutor_id, TranscriptionJob.status == FAILED)
+        .where(Reflection.tutor_id == tutor_id, TranscriptionJob.status == JobStatus.FAILED)
         .order_by(TranscriptionJob.id)
     )
     return result.scalars().all()
@@ -216,7 +248,7 @@ async def expired_audio(
     result = await session.execute(
         select(TranscriptionJob)
         .where(
-            TranscriptionJob.status == DONE,
+            TranscriptionJob.status == JobStatus.DONE,
             TranscriptionJob.audio_path.is_not(None),
             TranscriptionJob.finished_at < finished_before,
         )

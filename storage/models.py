@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Float,
     ForeignKey,
     Integer,
@@ -18,29 +20,52 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.base import Base, UTCDateTime, utcnow
+from storage.base import Base, EnumText, UTCDateTime, utcnow
+from storage.vocabulary import (
+    Awaiting,
+    EntrySource,
+    FailureKind,
+    GuidedPart,
+    JobStatus,
+    OnboardingStep,
+    ReflectionStatus,
+    Role,
+    ShareLevel,
+    TagSource,
+    check_values,
+)
 
-SHARE_LEVELS = ("private", "lead", "group", "group_anonymous")
-ROLES = ("tutor", "lead", "coordinator")
-JOB_STATUSES = ("pending", "running", "done", "failed")
+
+def one_of(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """The database refuses any value the vocabulary does not know."""
+    return CheckConstraint(f"{column} IN ({check_values(enum)})", name=column)
 
 
 class Tutor(Base):
     """A person who has consented; nobody gets a row before they tap the consent button."""
 
     __tablename__ = "tutors"
+    __table_args__ = (
+        one_of("role", Role),
+        one_of("onboarding_step", OnboardingStep),
+        one_of("default_share_level", ShareLevel),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     timezone: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(20), default="tutor")
-    onboarding_step: Mapped[str] = mapped_column(String(20), default="name")
-    default_share_level: Mapped[str] = mapped_column(String(20), default="private")
+    role: Mapped[Role] = mapped_column(EnumText(Role), default=Role.TUTOR)
+    onboarding_step: Mapped[OnboardingStep] = mapped_column(
+        EnumText(OnboardingStep), default=OnboardingStep.NAME
+    )
+    default_share_level: Mapped[ShareLevel] = mapped_column(
+        EnumText(ShareLevel), default=ShareLevel.PRIVATE
+    )
     consent_version: Mapped[str] = mapped_column(String(20))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    awaiting: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    awaiting: Mapped[Awaiting | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     reflections: Mapped[list[Reflection]] = relationship(
@@ -77,16 +102,25 @@ class Reflection(Base):
     """One entry, keyed on the Telegram message that made it so redelivery changes nothing."""
 
     __tablename__ = "reflections"
-    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        one_of("source", EntrySource),
+        one_of("status", ReflectionStatus),
+        one_of("share_level", ShareLevel),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tutor_id: Mapped[int] = mapped_column(ForeignKey("tutors.id", ondelete="CASCADE"), index=True)
-    source: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="ready")
+    source: Mapped[EntrySource] = mapped_column(EnumText(EntrySource))
+    status: Mapped[ReflectionStatus] = mapped_column(
+        EnumText(ReflectionStatus), default=ReflectionStatus.READY
+    )
     text: Mapped[str | None] = mapped_column(Text, default=None)
-    parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    parts: Mapped[list[GuidedPart] | None] = mapped_column(JSON, default=None)
     prompt_set: Mapped[str | None] = mapped_column(String(50), default=None)
-    share_level: Mapped[str] = mapped_column(String(20), default="private")
+    share_level: Mapped[ShareLevel] = mapped_column(
+        EnumText(ShareLevel), default=ShareLevel.PRIVATE
+    )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     reply_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -105,7 +139,7 @@ class ReflectionTag(Base):
     """A codebook code on an entry; tutor-set rows are never overwritten by the tagger."""
 
     __tablename__ = "reflection_tags"
-    __table_args__ = (UniqueConstraint("reflection_id", "code"),)
+    __table_args__ = (UniqueConstraint("reflection_id", "code"), one_of("source", TagSource))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reflection_id: Mapped[int] = mapped_column(
@@ -114,7 +148,7 @@ class ReflectionTag(Base):
     code: Mapped[str] = mapped_column(String(50))
     kind: Mapped[str] = mapped_column(String(20))
     applied: Mapped[bool] = mapped_column(Boolean, default=True)
-    source: Mapped[str] = mapped_column(String(10), default="auto")
+    source: Mapped[TagSource] = mapped_column(EnumText(TagSource, 10), default=TagSource.AUTO)
     confidence: Mapped[float | None] = mapped_column(Float, default=None)
     evidence: Mapped[list[list[int]] | None] = mapped_column(JSON, default=None)
 
@@ -123,7 +157,11 @@ class TranscriptionJob(Base):
     """A durable unit of transcription work; the database, not memory, says what is pending."""
 
     __tablename__ = "transcription_jobs"
-    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        one_of("status", JobStatus),
+        one_of("failure_kind", FailureKind),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reflection_id: Mapped[int] = mapped_column(
@@ -132,13 +170,16 @@ class TranscriptionJob(Base):
     part_index: Mapped[int | None] = mapped_column(Integer, default=None)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[JobStatus] = mapped_column(
+        EnumText(JobStatus), default=JobStatus.PENDING, index=True
+    )
     file_id: Mapped[str] = mapped_column(String(255))
     file_size: Mapped[int | None] = mapped_column(Integer, default=None)
     audio_duration_s: Mapped[float | None] = mapped_column(Float, default=None)
     audio_path: Mapped[str | None] = mapped_column(String(500), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    failure_kind: Mapped[FailureKind | None] = mapped_column(EnumText(FailureKind), default=None)
     worker_id: Mapped[str | None] = mapped_column(String(100), default=None)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,6 +1,7 @@
 """Queries about reflections, keyed on the Telegram message that made them."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.base import utcnow
 from storage.models import Reflection
 from storage.upsert import insert_if_absent
+from storage.vocabulary import EntrySource, ReflectionStatus, ShareLevel
 
 
 async def add_reflection(
@@ -17,10 +19,10 @@ async def add_reflection(
     tutor_id: int,
     chat_id: int,
     message_id: int,
-    source: str,
-    share_level: str,
+    source: EntrySource,
+    share_level: ShareLevel,
     text: str | None = None,
-    status: str = "ready",
+    status: ReflectionStatus = ReflectionStatus.READY,
     extra: dict[str, Any] | None = None,
 ) -> tuple[Reflection, bool]:
     """Returns the entry and whether it is new; a redelivered update finds the first one."""
@@ -80,3 +82,20 @@ async def count_reflections(session: AsyncSession, *, tutor_id: int) -> int:
         select(func.count()).select_from(Reflection).where(Reflection.tutor_id == tutor_id)
     )
     return int(result.scalar_one())
+
+
+async def count_since(session: AsyncSession, *, tutor_id: int, since: datetime) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(Reflection)
+        .where(Reflection.tutor_id == tutor_id, Reflection.created_at >= since)
+    )
+    return int(result.scalar_one())
+
+
+async def all_reflections(session: AsyncSession, *, tutor_id: int) -> Sequence[Reflection]:
+    """Oldest first, for a tutor taking all their data away."""
+    result = await session.execute(
+        select(Reflection).where(Reflection.tutor_id == tutor_id).order_by(Reflection.id)
+    )
+    return result.scalars().all()

@@ -7,8 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReflectionTag
-
-AUTO, TUTOR = "auto", "tutor"
+from storage.vocabulary import TagSource
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ async def replace_suggestions(
     """Swaps the tagger's rows for new ones; codes the tutor has set are left alone."""
     await session.execute(
         delete(ReflectionTag).where(
-            ReflectionTag.reflection_id == reflection_id, ReflectionTag.source == AUTO
+            ReflectionTag.reflection_id == reflection_id, ReflectionTag.source == TagSource.AUTO
         )
     )
     chosen = {tag.code for tag in await tags_for(session, reflection_id=reflection_id)}
@@ -49,7 +48,7 @@ async def replace_suggestions(
                 code=suggestion.code,
                 kind=suggestion.kind,
                 applied=True,
-                source=AUTO,
+                source=TagSource.AUTO,
                 confidence=suggestion.confidence,
                 evidence=suggestion.evidence,
             )
@@ -66,13 +65,17 @@ async def toggle(session: AsyncSession, *, reflection_id: int, code: str, kind: 
     if existing is None:
         session.add(
             ReflectionTag(
-                reflection_id=reflection_id, code=code, kind=kind, applied=True, source=TUTOR
+                reflection_id=reflection_id,
+                code=code,
+                kind=kind,
+                applied=True,
+                source=TagSource.TUTOR,
             )
         )
         await session.flush()
         return True
     existing.applied = not existing.applied
-    existing.source = TUTOR
+    existing.source = TagSource.TUTOR
     return existing.applied
 
 

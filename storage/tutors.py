@@ -2,17 +2,25 @@
 
 import secrets
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Tutor
+from storage.vocabulary import Awaiting, OnboardingStep, Role, ShareLevel
 
 
 async def get_tutor(session: AsyncSession, *, telegram_user_id: int) -> Tutor | None:
     result = await session.execute(select(Tutor).where(Tutor.telegram_user_id == telegram_user_id))
     return result.scalar_one_or_none()
+
+
+async def require(session: AsyncSession, *, tutor_id: int) -> Tutor:
+    """The tutor the identity gate has already found; gone only if erased mid-update."""
+    tutor = await session.get(Tutor, tutor_id)
+    if tutor is None:
+        raise LookupError(f"tutor {tutor_id} no longer exists")
+    return tutor
 
 
 async def create_tutor(
@@ -23,8 +31,8 @@ async def create_tutor(
     timezone: str,
     consent_version: str,
     consented_at: datetime,
-    role: str = "tutor",
-    default_share_level: str = "private",
+    role: Role = Role.TUTOR,
+    default_share_level: ShareLevel = ShareLevel.PRIVATE,
 ) -> Tutor:
     """Only called once consent is given, so a row always means a consenting person."""
     tutor = Tutor(
@@ -33,7 +41,7 @@ async def create_tutor(
         pseudonym=f"T-{secrets.token_hex(3).upper()}",
         timezone=timezone,
         role=role,
-        onboarding_step="name",
+        onboarding_step=OnboardingStep.NAME,
         default_share_level=default_share_level,
         consent_version=consent_version,
         consented_at=consented_at,
@@ -43,9 +51,7 @@ async def create_tutor(
     return tutor
 
 
-async def set_awaiting(
-    session: AsyncSession, *, tutor_id: int, awaiting: dict[str, Any] | None
-) -> None:
+async def set_awaiting(session: AsyncSession, *, tutor_id: int, awaiting: Awaiting | None) -> None:
     """Remembers what the tutor's next message means (a name, a correction) across restarts."""
     tutor = await session.get(Tutor, tutor_id)
     if tutor is not None:

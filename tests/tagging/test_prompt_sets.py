@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-
-from bot.prompt_sets import (
+from bot.services.prompt_sets import (
     DEFAULT_PROMPT_SET,
     MAX_TEXT,
     PROMPT_SETS_FILE,

@@ -16,16 +16,17 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot import transcripts
 from bot.database import Database
-from bot.delivery import NO_SPEECH, UNREADABLE, Deliverer
+from bot.services.voice import mark_failed, store_transcript
 from bot.settings import Settings
 from bot.tagging.tagger import Tagger
 from bot.transcription.base import Transcriber
 from bot.transcription.errors import AudioError
+from bot.views.delivery import Deliverer
 from storage import jobs
 from storage.base import utcnow
 from storage.models import TranscriptionJob
+from storage.vocabulary import FailureKind, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class TranscriptionWorker:
                 path = await self._fetch_audio(job)
                 transcript = await asyncio.to_thread(self.transcriber.transcribe, path)
         except AudioError as error:
-            await self._give_up(job, UNREADABLE + error.reason)
+            await self._give_up(job, FailureKind.UNREADABLE, f"unreadable audio: {error.reason}")
         except Exception as error:
             logger.warning("job %d failed: %s", job.id, type(error).__name__, exc_info=error)
             await self._retry_or_give_up(job, f"{type(error).__name__}: {error}")
@@ -153,18 +154,18 @@ class TranscriptionWorker:
 
     async def _complete(self, job: TranscriptionJob, text: str, seconds: float, path: Path) -> None:
         if not text.strip():
-            await self._give_up(job, NO_SPEECH)
+            await self._give_up(job, FailureKind.NO_SPEECH, "no speech detected")
             return
         async with self.db.transaction() as session:
             owned = await jobs.finish(
                 session,
                 job_id=job.id,
                 worker_id=self.worker_id,
-                status=jobs.DONE,
+                status=JobStatus.DONE,
                 transcribe_seconds=seconds,
             )
             if owned:
-                await transcripts.store(session, job=job, text=text, tagger=self.tagger)
+                await store_transcript(session, job=job, text=text, tagger=self.tagger)
         if not owned:
             logger.warning("job %d was taken over by another worker; result discarded", job.id)
             return
@@ -179,7 +180,7 @@ class TranscriptionWorker:
 
     async def _retry_or_give_up(self, job: TranscriptionJob, reason: str) -> None:
         if job.attempts >= self.settings.transcription_max_attempts:
-            await self._give_up(job, reason)
+            await self._give_up(job, FailureKind.ERROR, reason)
             return
         delay = self.settings.transcription_retry_seconds * 2 ** (job.attempts - 1)
         async with self.db.transaction() as session:
@@ -187,19 +188,24 @@ class TranscriptionWorker:
                 session,
                 job_id=job.id,
                 worker_id=self.worker_id,
-                status=jobs.PENDING,
+                status=JobStatus.PENDING,
                 error=reason,
                 retry_at=utcnow() + timedelta(seconds=delay),
             )
 
-    async def _give_up(self, job: TranscriptionJob, reason: str) -> None:
+    async def _give_up(self, job: TranscriptionJob, kind: FailureKind, reason: str) -> None:
         """Keeps the audio and tells the tutor plainly; /retry can start it again."""
         async with self.db.transaction() as session:
             owned = await jobs.finish(
-                session, job_id=job.id, worker_id=self.worker_id, status=jobs.FAILED, error=reason
+                session,
+                job_id=job.id,
+                worker_id=self.worker_id,
+                status=JobStatus.FAILED,
+                error=reason,
+                failure_kind=kind,
             )
             if owned:
-                await transcripts.mark_failed(session, job=job, tagger=self.tagger)
+                await mark_failed(session, job=job, tagger=self.tagger)
         if owned:
             await self.deliverer.deliver(job.id)
 

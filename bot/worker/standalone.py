@@ -9,13 +9,13 @@ import signal
 from telegram import Bot
 
 from bot.database import Database
-from bot.delivery import Deliverer
 from bot.settings import Settings
 from bot.tagging.codebook import load_codebook
 from bot.tagging.tagger import Tagger
-from bot.texts import load_texts
 from bot.transcription import config_from_settings, create_transcriber
-from bot.worker import TranscriptionWorker
+from bot.views.delivery import Deliverer
+from bot.views.texts import load_texts
+from bot.worker.transcription_worker import TranscriptionWorker
 
 logger = logging.getLogger(__name__)
 

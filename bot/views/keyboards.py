@@ -6,24 +6,14 @@ Callback data stays under Telegram's 64 bytes: `rv:<action>:<reflection id>[:<co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.services.entries import Review
 from bot.tagging.codes import Code, Codebook
-from bot.texts import Texts
+from bot.views.texts import Texts
 
 TICK = "✓ "
-
-
-@dataclass(frozen=True)
-class Review:
-    """What the review keyboard shows for one entry."""
-
-    reflection_id: int
-    applied: frozenset[str]
-    share_level: str
-    expanded: bool = False
 
 
 def button(label: str, data: str) -> InlineKeyboardButton:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, jobs, tags, tutors
-from storage.models import Reflection, Tutor
+from bot.services.identity import Identity
+from storage import audit
+from storage import jobs as job_store
+from storage import reflections as store
+from storage import tags as tag_store
+from storage import tutors as tutor_store
+from storage.models import Reflection
 
 
-async def export(session: AsyncSession, *, tutor: Tutor) -> bytes:
+async def export(session: AsyncSession, *, who: Identity) -> bytes:
     """JSON a tutor can open or hand to someone else; the download itself is audited."""
-    entries = await _entries(session, tutor)
+    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    entries = await store.all_reflections(session, tutor_id=tutor.id)
     document = {
         "profile": {
             "display_name": tutor.display_name,
@@ -35,33 +41,20 @@ async def export(session: AsyncSession, *, tutor: Tutor) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-async def count(session: AsyncSession, *, tutor: Tutor) -> int:
-    return len(await _entries(session, tutor))
+async def count(session: AsyncSession, *, who: Identity) -> int:
+    return await store.count_reflections(session, tutor_id=who.tutor_id)
 
 
-async def forget(session: AsyncSession, *, tutor: Tutor) -> list[Path]:
+async def forget(session: AsyncSession, *, who: Identity) -> list[Path]:
     """Deletes the tutor and every entry; returns kept audio files to remove after commit."""
-    files = []
-    for entry in await _entries(session, tutor):
-        files += [
-            Path(j.audio_path)
-            for j in await jobs.jobs_for_reflection(session, reflection_id=entry.id)
-            if j.audio_path
-        ]
-    await audit.record(session, action="tutor_erased", actor_telegram_id=tutor.telegram_user_id)
-    await tutors.delete_tutor(session, tutor_id=tutor.id)
-    return files
-
-
-async def _entries(session: AsyncSession, tutor: Tutor) -> list[Reflection]:
-    result = await session.execute(
-        select(Reflection).where(Reflection.tutor_id == tutor.id).order_by(Reflection.id)
-    )
-    return list(result.scalars())
+    paths = await job_store.tutor_audio_paths(session, tutor_id=who.tutor_id)
+    await audit.record(session, action="tutor_erased", actor_telegram_id=who.telegram_user_id)
+    await tutor_store.delete_tutor(session, tutor_id=who.tutor_id)
+    return [Path(path) for path in paths]
 
 
 async def _entry(session: AsyncSession, entry: Reflection) -> dict[str, Any]:
-    tag_rows = await tags.tags_for(session, reflection_id=entry.id)
+    tag_rows = await tag_store.tags_for(session, reflection_id=entry.id)
     return {
         "created_at": entry.created_at.isoformat(),
         "source": entry.source,
@@ -73,3 +66,9 @@ async def _entry(session: AsyncSession, entry: Reflection) -> dict[str, Any]:
             {"code": tag.code, "applied": tag.applied, "set_by": tag.source} for tag in tag_rows
         ],
     }
+
+
+async def remove_files(paths: list[Path]) -> None:
+    """Deletes audio after its rows are gone, in a thread so other tutors are not kept waiting."""
+    for path in paths:
+        await asyncio.to_thread(path.unlink, missing_ok=True)

@@ -5,25 +5,29 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
-from bot import review, tags
 from bot.database import Database
+from bot.services.entries import review_of
 from bot.tagging.codes import Codebook
-from bot.texts import Texts
+from bot.views import keyboards
+from bot.views.texts import Texts
 from storage import jobs
 from storage.models import Reflection, TranscriptionJob
+from storage.vocabulary import FailureKind, GuidedPart, JobStatus, ReflectionStatus
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 4096
 PREVIEW_CHARS = 600
-NO_SPEECH = "no speech detected"
-UNREADABLE = "unreadable audio: "
+FAILURE_TEXTS = {
+    FailureKind.NO_SPEECH: "voice_no_speech",
+    FailureKind.UNREADABLE: "voice_unreadable",
+    FailureKind.ERROR: "voice_failed",
+}
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,8 @@ class Deliverer:
             reflection = await session.get(Reflection, reflection_id)
             if reflection is None or reflection.reply_message_id is not None:
                 return
-            state = await tags.review_of(session, reflection=reflection)
-        keyboard = review.review_keyboard(self.texts, self.codebook, state)
+            state = await review_of(session, reflection=reflection)
+        keyboard = keyboards.review_keyboard(self.texts, self.codebook, state)
         sent = await self.bot.send_message(chat_id, text, reply_markup=keyboard)
         async with self.db.transaction() as session:
             reflection = await session.get(Reflection, reflection_id)
@@ -87,13 +91,14 @@ class Deliverer:
     async def _view(
         self, session: AsyncSession, job: TranscriptionJob, reflection: Reflection
     ) -> View:
-        if job.status != jobs.DONE:
-            keyboard = review.failed_keyboard(self.texts, job.id, reflection.id)
-            return View(self._failure_text(job.last_error or ""), keyboard)
+        if job.status != JobStatus.DONE:
+            keyboard = keyboards.failed_keyboard(self.texts, job.id, reflection.id)
+            failure = FAILURE_TEXTS[job.failure_kind or FailureKind.ERROR]
+            return View(self.texts(failure), keyboard)
         if job.part_index is not None:
             return View(self.texts("transcript", transcript=_part_answer(job, reflection)), None)
-        state = await tags.review_of(session, reflection=reflection)
-        buttons = review.review_keyboard(self.texts, self.codebook, state)
+        state = await review_of(session, reflection=reflection)
+        buttons = keyboards.review_keyboard(self.texts, self.codebook, state)
         return self._transcript_view(reflection.text or "", buttons)
 
     def _transcript_view(self, text: str, buttons: InlineKeyboardMarkup) -> View:
@@ -102,13 +107,6 @@ class Deliverer:
             return View(full, buttons)
         preview = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
         return View(self.texts("transcript_long", preview=preview), buttons, attachment=text)
-
-    def _failure_text(self, reason: str) -> str:
-        if reason == NO_SPEECH:
-            return self.texts("voice_no_speech")
-        if reason.startswith(UNREADABLE):
-            return self.texts("voice_unreadable")
-        return self.texts("voice_failed")
 
     async def _show(self, chat_id: int, status_message_id: int | None, view: View) -> None:
         if status_message_id is None:
@@ -133,23 +131,24 @@ class Deliverer:
                 raise
 
 
-def _part(job: TranscriptionJob, reflection: Reflection) -> dict[str, Any]:
+def _part(job: TranscriptionJob, reflection: Reflection) -> GuidedPart | None:
     parts = reflection.parts or []
     index = job.part_index if job.part_index is not None else -1
-    return parts[index] if 0 <= index < len(parts) else {}
+    return parts[index] if 0 <= index < len(parts) else None
 
 
 def _part_answer(job: TranscriptionJob, reflection: Reflection) -> str:
-    return str(_part(job, reflection).get("answer") or "")
+    part = _part(job, reflection)
+    return (part["answer"] or "") if part else ""
 
 
 def _status_message_id(job: TranscriptionJob, reflection: Reflection) -> int | None:
     """A guided voice answer has its own status message; a whole voice note uses the entry's."""
     if job.part_index is None:
         return reflection.reply_message_id
-    value = _part(job, reflection).get("status_message_id")
-    return int(value) if value is not None else None
+    part = _part(job, reflection)
+    return part.get("status_message_id") if part else None
 
 
 def _guided_entry_ready(reflection: Reflection) -> bool:
-    return reflection.status == "ready" and reflection.reply_message_id is None
+    return reflection.status == ReflectionStatus.READY and reflection.reply_message_id is None

@@ -24,6 +24,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "already_onboarded": frozenset({"name"}),
     "needs_start": frozenset(),
     "finish_onboarding": frozenset(),
+    "not_allowed": frozenset(),
     "reflection_saved": frozenset({"name", "count"}),
     "reflection_duplicate": frozenset(),
     "history_empty": frozenset(),

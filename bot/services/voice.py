@@ -1,0 +1,125 @@
+"""Voice notes: what we accept, queueing the entry and its job together, and storing transcripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import guided
+from bot.services.entries import auto_tag
+from bot.services.identity import Identity
+from bot.tagging.tagger import Tagger
+from storage import jobs as job_store
+from storage import reflections as store
+from storage.models import Reflection, TranscriptionJob
+from storage.vocabulary import EntrySource, ReflectionStatus
+
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class VoiceNote:
+    """The parts of a Telegram voice, audio, video note or audio document that we need."""
+
+    kind: EntrySource
+    file_id: str
+    file_size: int | None
+    duration_s: float | None
+
+
+@dataclass(frozen=True)
+class CapturedVoice:
+    reflection: Reflection
+    job_id: int | None
+    is_new: bool
+    queue_position: int
+
+
+def rejection(note: VoiceNote, max_seconds: int) -> str | None:
+    """The message key explaining why we cannot take this recording, or None if we can."""
+    if note.file_size is not None and note.file_size > TELEGRAM_DOWNLOAD_LIMIT:
+        return "voice_too_big"
+    if note.duration_s is not None and note.duration_s > max_seconds:
+        return "voice_too_long"
+    return None
+
+
+async def capture(
+    session: AsyncSession, *, who: Identity, chat_id: int, message_id: int, note: VoiceNote
+) -> CapturedVoice:
+    """The entry and its job appear together or not at all; a redelivery finds both."""
+    reflection, is_new = await store.add_reflection(
+        session,
+        tutor_id=who.tutor_id,
+        chat_id=chat_id,
+        message_id=message_id,
+        source=note.kind,
+        share_level=who.default_share_level,
+        status=ReflectionStatus.TRANSCRIBING,
+        extra={"audio_duration_s": note.duration_s},
+    )
+    job_id = None
+    if is_new:
+        job_id = await enqueue_note(
+            session, reflection_id=reflection.id, chat_id=chat_id, message_id=message_id, note=note
+        )
+    position = await job_store.queue_position(session, job_id=job_id) if job_id else 0
+    return CapturedVoice(reflection, job_id, is_new, position)
+
+
+async def enqueue_note(
+    session: AsyncSession,
+    *,
+    reflection_id: int,
+    chat_id: int,
+    message_id: int,
+    note: VoiceNote,
+    part_index: int | None = None,
+) -> int | None:
+    """Queues a recording; with `part_index` its transcript fills one guided answer."""
+    return await job_store.enqueue(
+        session,
+        reflection_id=reflection_id,
+        chat_id=chat_id,
+        message_id=message_id,
+        file_id=note.file_id,
+        file_size=note.file_size,
+        audio_duration_s=note.duration_s,
+        part_index=part_index,
+    )
+
+
+async def store_transcript(
+    session: AsyncSession, *, job: TranscriptionJob, text: str, tagger: Tagger
+) -> Reflection | None:
+    """The transcript becomes the entry's text, tagged and ready for the tutor's review."""
+    reflection = await session.get(Reflection, job.reflection_id)
+    if reflection is None:
+        return None
+    if job.part_index is not None:
+        await guided.fill_voice_answer(
+            session,
+            reflection=reflection,
+            part_index=job.part_index,
+            text=text.strip(),
+            tagger=tagger,
+        )
+        return reflection
+    reflection.text = text.strip()
+    reflection.status = ReflectionStatus.READY
+    await auto_tag(session, reflection=reflection, tagger=tagger)
+    return reflection
+
+
+async def mark_failed(session: AsyncSession, *, job: TranscriptionJob, tagger: Tagger) -> None:
+    """A failed guided answer leaves the rest of the entry usable; a whole note marks the entry."""
+    reflection = await session.get(Reflection, job.reflection_id)
+    if reflection is None:
+        return
+    if job.part_index is None:
+        reflection.status = ReflectionStatus.FAILED
+        return
+    await guided.mark_voice_failed(
+        session, reflection=reflection, part_index=job.part_index, tagger=tagger
+    )

@@ -1,0 +1,1 @@
+"""What Telegram shows: keyboards, wording, and delivery of finished work."""

@@ -1,0 +1,1 @@
+"""The transcription worker and its standalone runner."""

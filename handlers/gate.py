@@ -1,0 +1,81 @@
+"""The identity gate: every handler that needs a person says which roles it admits.
+
+The gate resolves who is asking once per update (consent, onboarding, role), hands the
+handler a typed `Identity`, and turns anyone else away kindly and the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.services.identity import Identity, resolve
+from bot.state import Context
+from bot.views.onboarding import step_question
+from handlers.common import state
+from storage.vocabulary import Role
+
+GatedHandler = Callable[[Update, Context, Identity], Awaitable[None]]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+EVERYONE = frozenset(Role)
+
+
+async def identify(update: Update, context: Context) -> Identity | None:
+    """Who sent this update; asked of the database once, however many handlers want to know."""
+    if not context.identity_known:
+        user = update.effective_user
+        if user is not None:
+            async with state(context).db.transaction() as session:
+                context.identity = await resolve(session, telegram_user_id=user.id)
+        context.identity_known = True
+    return context.identity
+
+
+def remember(context: Context, who: Identity | None) -> None:
+    """A handler that changed who someone is (consent, onboarding) tells later handlers."""
+    context.identity, context.identity_known = who, True
+
+
+def requires(*roles: Role, onboarded: bool = True) -> Callable[[GatedHandler], Callback]:
+    """Admits consented people with one of `roles` (anyone, if none are named)."""
+    allowed = frozenset(roles) or EVERYONE
+
+    def decorate(handler: GatedHandler) -> Callback:
+        @functools.wraps(handler)
+        async def gated(update: Update, context: Context) -> None:
+            who = await identify(update, context)
+            if who is None or (onboarded and not who.onboarded) or who.role not in allowed:
+                await _refuse(update, context, who)
+                raise ApplicationHandlerStop
+            await handler(update, context, who)
+
+        return gated
+
+    return decorate
+
+
+async def _refuse(update: Update, context: Context, who: Identity | None) -> None:
+    """Strangers are asked to /start, newcomers to finish setting up, others told it's not theirs."""
+    texts = state(context).texts
+    if who is None:
+        text = texts("needs_start")
+    elif not who.onboarded:
+        text = texts("finish_onboarding")
+    else:
+        text = texts("not_allowed")
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text, show_alert=True)
+        return
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await chat.send_message(text)
+    if who is not None and not who.onboarded:
+        question, buttons = step_question(state(context), who)
+        await chat.send_message(question, reply_markup=buttons)
