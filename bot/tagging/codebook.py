@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bot.tagging.codebook_yaml import parse_codebook, read_yaml_mapping
+from bot.datafile import load_model
+from bot.tagging.codebook_yaml import CodebookFile, build_codebook
 from bot.tagging.codes import (
     CONTRACT_CODES,
     KINDS,
@@ -37,6 +38,6 @@ CODEBOOK_FILE = "codebook.yaml"
 def load_codebook(prompts_dir: Path | None = None) -> Codebook:
     """Reads and checks the codebook once at start-up, so a bad edit stops the bot with a clear line."""
     path = (prompts_dir or PROMPTS_DIR) / CODEBOOK_FILE
-    codebook = parse_codebook(read_yaml_mapping(path), path)
+    codebook = build_codebook(load_model(path, CodebookFile, error=CodebookError), path)
     logger.info("Loaded %d codes from %s", len(codebook.codes), path)
     return codebook

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import string
+from functools import partial
 from pathlib import Path
+from typing import Annotated, Any
 
-import yaml
+from pydantic import AfterValidator, create_model
 
+from bot.datafile import DataModel, load_model
 from prompts import PROMPTS_DIR
+
+MESSAGES_FILE = "messages.yaml"
 
 # Every message the code uses, with the placeholders it supplies.
 REQUIRED: dict[str, frozenset[str]] = {
@@ -26,7 +31,6 @@ REQUIRED: dict[str, frozenset[str]] = {
     "finish_onboarding": frozenset(),
     "not_allowed": frozenset(),
     "reflection_saved": frozenset({"name", "count"}),
-    "reflection_duplicate": frozenset(),
     "history_empty": frozenset(),
     "history_header": frozenset({"count"}),
     "history_item": frozenset({"when", "icon", "preview", "share"}),
@@ -36,7 +40,6 @@ REQUIRED: dict[str, frozenset[str]] = {
     "error": frozenset(),
     "voice_received": frozenset(),
     "voice_queued": frozenset({"position"}),
-    "voice_duplicate": frozenset(),
     "voice_too_big": frozenset(),
     "voice_too_long": frozenset({"minutes", "limit"}),
     "transcript": frozenset({"transcript"}),
@@ -107,19 +110,24 @@ def load_texts(
     prompts_dir: Path | None = None, required: dict[str, frozenset[str]] = REQUIRED
 ) -> Texts:
     """Fails at start-up, naming the message, rather than when a tutor first triggers it."""
-    path = (prompts_dir or PROMPTS_DIR) / "messages.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise TextsError(f"{path}: expected a mapping of message names to text")
-    for key, allowed in required.items():
-        _check_message(path, key, data.get(key), allowed)
-    return Texts({str(key): str(value) for key, value in data.items()})
+    path = (prompts_dir or PROMPTS_DIR) / MESSAGES_FILE
+    # One required field per message; a key the code never asks for is a typo or left over.
+    fields: dict[str, Any] = {
+        key: (Annotated[str, AfterValidator(partial(_check_message, allowed))], ...)
+        for key, allowed in required.items()
+    }
+    messages = load_model(
+        path, create_model("Messages", __base__=DataModel, **fields), error=TextsError
+    )
+    return Texts({key: str(text) for key, text in messages})
 
 
-def _check_message(path: Path, key: str, value: object, allowed: frozenset[str]) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise TextsError(f"{path}: message {key!r} is missing or empty")
-    used = {field for _, field, _, _ in string.Formatter().parse(value) if field}
-    unknown = used - allowed
+def _check_message(allowed: frozenset[str], text: str) -> str:
+    """A placeholder the code doesn't supply would raise KeyError in front of a tutor."""
+    if not text.strip():
+        raise ValueError("is empty")
+    used = {field for _, field, _, _ in string.Formatter().parse(text) if field}
+    unknown = sorted(used - allowed)
     if unknown:
-        raise TextsError(f"{path}: message {key!r} uses unknown placeholder(s) {sorted(unknown)}")
+        raise ValueError(f"uses unknown placeholder(s) {', '.join(unknown)}")
+    return text

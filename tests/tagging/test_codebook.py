@@ -60,7 +60,7 @@ def test_duplicate_id(write_codebook: WriteCodebook) -> None:
 def test_unknown_kind(write_codebook: WriteCodebook) -> None:
     data = minimal_codebook()
     data["codes"][1]["kind"] = "outcomes"
-    expect_error(write_codebook(data), "'social'", "unknown kind 'outcomes'")
+    expect_error(write_codebook(data), "code 'social': kind: Input should be", "(got 'outcomes')")
 
 
 def test_missing_label(write_codebook: WriteCodebook) -> None:
@@ -122,10 +122,83 @@ def test_invalid_yaml(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    expect_error(tmp_path, "cannot read the codebook")
+    expect_error(tmp_path, "cannot read")
 
 
 def test_language_settings_are_checked(write_codebook: WriteCodebook) -> None:
     data = minimal_codebook()
     data["language"]["negation_window"] = 0
-    expect_error(write_codebook(data), "language.negation_window", "whole number")
+    expect_error(write_codebook(data), "language.negation_window", "greater than or equal to 1")
+
+
+def test_description_and_examples_are_optional(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    del data["codes"][0]["description"]
+    codebook = load_codebook(write_codebook(data))
+    personal = codebook.get("personal")
+    assert personal is not None and personal.description == "" and personal.examples == ()
+
+
+def test_an_empty_heading_means_none(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["codes"][0]["weak_cues"] = None
+    assert load_codebook(write_codebook(data)).get("personal") is not None
+
+
+def test_blank_label(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["codes"][4]["label"] = "  "
+    expect_error(write_codebook(data), "code 'behaviour': label", "at least 1 character")
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    (tmp_path / CODEBOOK_FILE).write_text("- id: personal\n")
+    expect_error(tmp_path, "expected a mapping")
+
+
+def test_no_codes(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["codes"] = []
+    expect_error(write_codebook(data), "codes: must have at least 1 item")
+
+
+def test_misspelt_top_level_field(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["langauge"] = data.pop("language")
+    expect_error(write_codebook(data), "unknown field(s) langauge")
+
+
+def test_misspelt_cue_option(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["codes"][5]["cues"] = [{"phrase": "bored", "wieght": 0.5}]
+    expect_error(write_codebook(data), "code 'engagement': cues[0]: unknown field(s) wieght")
+
+
+def test_bad_about(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["codes"][0]["about"] = "everyone"
+    expect_error(write_codebook(data), "code 'personal': about", "(got 'everyone')")
+
+
+def test_word_lists_take_single_words(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["language"]["negators"] = ["not", "not at all"]
+    expect_error(write_codebook(data), "language.negators[1]", "must be a single word")
+
+
+def test_bad_language_phrase(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["language"]["problem_words"] = ["~ problem"]
+    expect_error(write_codebook(data), "language.problem_words", "cannot start or end with ~")
+
+
+def test_spelling_folds_are_text(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["language"]["spelling"] = {"words": {"color": 5}}
+    expect_error(write_codebook(data), "language.spelling.words.color", "(got 5)")
+
+
+def test_a_cue_heading_needs_a_list(write_codebook: WriteCodebook) -> None:
+    data = minimal_codebook()
+    data["codes"][3]["cues"] = "attendance"
+    expect_error(write_codebook(data), "code 'attendance': cues: expected a list")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from bot.services.prompt_sets import (
     DEFAULT_PROMPT_SET,
     MAX_TEXT,
@@ -116,7 +117,12 @@ def test_missing_text(tmp_path: Path) -> None:
 
 def test_text_too_long(tmp_path: Path) -> None:
     too_long = "x" * (MAX_TEXT + 1)
-    broken(tmp_path, lambda d: d["sets"][0].update(title=too_long), "title is longer")
+    broken(
+        tmp_path,
+        lambda d: d["sets"][0].update(title=too_long),
+        "set 'session': title",
+        f"at most {MAX_TEXT} characters",
+    )
 
 
 def test_unknown_field(tmp_path: Path) -> None:
@@ -124,7 +130,7 @@ def test_unknown_field(tmp_path: Path) -> None:
 
 
 def test_no_questions(tmp_path: Path) -> None:
-    broken(tmp_path, lambda d: d["sets"][0].update(questions=[]), "non-empty list")
+    broken(tmp_path, lambda d: d["sets"][0].update(questions=[]), "questions", "at least 1 item")
 
 
 def test_bad_id(tmp_path: Path) -> None:
@@ -136,4 +142,46 @@ def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
         load_prompt_sets(tmp_path)
     (tmp_path / PROMPT_SETS_FILE).write_text("sets: [oops\n")
     with pytest.raises(PromptSetError, match="not valid YAML"):
+        load_prompt_sets(tmp_path)
+
+
+def test_title_and_description_are_optional(tmp_path: Path) -> None:
+    data = valid()
+    del data["sets"][0]["title"], data["sets"][0]["description"]
+    session = load_prompt_sets(write(tmp_path, data))["session"]
+    assert (session.title, session.description) == ("", "")
+
+
+def test_a_question_is_named_by_position_and_id(tmp_path: Path) -> None:
+    broken(
+        tmp_path,
+        lambda d: d["sets"][0]["questions"][1].update(text=" "),
+        "set 'session': questions[1] ('next'): text",
+        "at least 1 character",
+    )
+
+
+def test_missing_question_id(tmp_path: Path) -> None:
+    broken(tmp_path, lambda d: d["sets"][0]["questions"][0].pop("id"), "questions[0]: missing id")
+
+
+def test_bad_question_id(tmp_path: Path) -> None:
+    broken(
+        tmp_path,
+        lambda d: d["sets"][0]["questions"][0].update(id="How"),
+        "set 'session': questions[0].id: must be lower_snake_case",
+    )
+
+
+def test_no_sets(tmp_path: Path) -> None:
+    broken(tmp_path, lambda d: d.update(sets=[]), "sets: must have at least 1 item")
+
+
+def test_a_set_that_is_not_a_mapping(tmp_path: Path) -> None:
+    broken(tmp_path, lambda d: d["sets"].append("weekly"), "sets[1]: expected a mapping")
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    (tmp_path / PROMPT_SETS_FILE).write_text("- session\n")
+    with pytest.raises(PromptSetError, match="expected a mapping"):
         load_prompt_sets(tmp_path)
