@@ -10,6 +10,7 @@ from typing import cast
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.database import Database
+from bot.inbox import DurableUpdateQueue
 from bot.services.prompt_sets import load_prompt_sets
 from bot.settings import Settings
 from bot.state import AppState, BotApplication, Context
@@ -31,13 +32,15 @@ def build_application(
     settings: Settings, *, transcriber: Transcriber | None = None
 ) -> BotApplication:
     """Wires everything; nothing connects until `post_init` runs inside the event loop."""
+    inbox = DurableUpdateQueue()
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token())
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .context_types(ContextTypes(context=Context, bot_data=AppState))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(inbox)
+        .concurrent_updates(PerChatUpdateProcessor(on_handled=inbox.handled))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -49,6 +52,7 @@ def build_application(
     app.bot_data.tagger = Tagger(load_codebook())
     app.bot_data.prompt_sets = load_prompt_sets()
     app.bot_data.transcriber = transcriber
+    app.bot_data.inbox = inbox
     register_all(app)
     return app
 
@@ -56,6 +60,8 @@ def build_application(
 async def _post_init(app: BotApplication) -> None:
     state: AppState = app.bot_data
     state.db = Database(state.settings.resolved_database_url)
+    state.inbox.db = state.db
+    await state.inbox.replay(app.bot)
     state.deliverer = Deliverer(
         db=state.db, bot=app.bot, texts=state.texts, codebook=state.codebook
     )
@@ -90,5 +96,6 @@ async def _post_shutdown(app: BotApplication) -> None:
         state.worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await state.worker_task
+    state.inbox.db = None
     await state.db.dispose()
     state.db = None

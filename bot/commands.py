@@ -24,6 +24,11 @@ def add_core_commands(subparsers: Any) -> None:
     )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument(
+        "--emulator-only",
+        action="store_true",
+        help="run only the local Telegram (Bot API and web chat) for a bot started separately",
+    )
     sandbox.set_defaults(handler=run_sandbox)
 
     worker = subparsers.add_parser(
@@ -52,9 +57,10 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.sandbox.runner import serve_sandbox
+    from bot.sandbox.runner import serve_emulator, serve_sandbox
 
-    asyncio.run(serve_sandbox(settings, host=args.host, port=args.port))
+    serve = serve_emulator if args.emulator_only else serve_sandbox
+    asyncio.run(serve(settings, host=args.host, port=args.port))
     return 0
 
 

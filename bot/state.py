@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.inbox import DurableUpdateQueue
 from bot.services import guided
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class AppState:
         self.worker_task: asyncio.Task[None] | None = None
         self._tagger: Tagger | None = None
         self.prompt_sets: dict[str, PromptSet] = {}
+        self.inbox = DurableUpdateQueue()
 
     @property
     def settings(self) -> Settings:

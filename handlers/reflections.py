@@ -28,8 +28,7 @@ async def on_text(update: Update, context: Context, who: Identity) -> None:
             tagger=app.tagger,
         )
     if outcome.review is None:
-        await message.reply_text(app.texts("reflection_duplicate"))
-        return
+        return  # Telegram delivered it again; the tutor already has our answer
     if outcome.kind == entries.TextKind.CORRECTED:
         text = app.texts("corrected")
     else:

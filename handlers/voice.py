@@ -60,10 +60,8 @@ async def on_recording(update: Update, context: Context, who: Identity) -> None:
         captured = await voice.capture(
             session, who=who, chat_id=message.chat_id, message_id=message.message_id, note=note
         )
-    if not captured.is_new:
-        await message.reply_text(app.texts("voice_duplicate"))
-        return
-    await _acknowledge(app, message, captured)
+    if not captured.acknowledged:  # a redelivery after a crash may still need its answer
+        await _acknowledge(app, message, captured)
 
 
 async def _acknowledge(app: AppState, message: Message, captured: voice.CapturedVoice) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.base import Base, EnumText, UTCDateTime, utcnow
+from storage.base import Base, EnumText, SafeString, SafeText, UTCDateTime, utcnow
 from storage.vocabulary import (
     Awaiting,
     EntrySource,
@@ -53,7 +53,7 @@ class Tutor(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    display_name: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(SafeString(100))
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     timezone: Mapped[str] = mapped_column(String(64))
     role: Mapped[Role] = mapped_column(EnumText(Role), default=Role.TUTOR)
@@ -115,7 +115,7 @@ class Reflection(Base):
     status: Mapped[ReflectionStatus] = mapped_column(
         EnumText(ReflectionStatus), default=ReflectionStatus.READY
     )
-    text: Mapped[str | None] = mapped_column(Text, default=None)
+    text: Mapped[str | None] = mapped_column(SafeText, default=None)
     parts: Mapped[list[GuidedPart] | None] = mapped_column(JSON, default=None)
     prompt_set: Mapped[str | None] = mapped_column(String(50), default=None)
     share_level: Mapped[ShareLevel] = mapped_column(
@@ -200,3 +200,18 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, kept from the moment it arrives until its handlers have run.
+
+    Written before Telegram is told the update was received, and deleted once it has been
+    handled, so a crash in between replays it instead of losing it.
+    """
+
+    __tablename__ = "inbox_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

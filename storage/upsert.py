@@ -9,7 +9,12 @@ from sqlalchemy.orm import DeclarativeBase
 
 
 async def insert_if_absent(
-    session: AsyncSession, model: type[DeclarativeBase], values: dict[str, Any], *, keys: list[str]
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    values: dict[str, Any],
+    *,
+    keys: list[str],
+    returning: str = "id",
 ) -> int | None:
     """Returns the new row's id, or None when a row with the same keys already existed."""
     table = model.__table__
@@ -20,7 +25,7 @@ async def insert_if_absent(
         module.insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=keys)
-        .returning(table.c.id)
+        .returning(table.c[returning])
     )
     result = await session.execute(statement)
     return result.scalar_one_or_none()

@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -44,6 +45,22 @@ def sandbox_settings(settings: Settings, url: str, coordinator_ids: set[int]) ->
 
 
 @contextlib.asynccontextmanager
+async def running_emulator(
+    storage_dir: Path, *, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[tuple[BotApiEmulator, str]]:
+    """The Bot API emulator and its web chat, listening; yields it and its base URL."""
+    emulator = BotApiEmulator(token=SANDBOX_TOKEN, storage_dir=storage_dir)
+    runner = web.AppRunner(emulator.web_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    try:
+        yield emulator, f"http://{host}:{_bound_port(runner)}"
+    finally:
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
 async def running_sandbox(
     settings: Settings,
     *,
@@ -53,19 +70,14 @@ async def running_sandbox(
 ) -> AsyncIterator[Sandbox]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await migrate.upgrade_async(settings.resolved_database_url)
-    emulator = BotApiEmulator(token=SANDBOX_TOKEN, storage_dir=settings.data_dir / "sandbox")
-    runner = web.AppRunner(emulator.web_app(), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    url = f"http://{host}:{_bound_port(runner)}"
-    coordinators = {p.id for p in emulator.people if p.role == "coordinator"}
-    bot_settings = sandbox_settings(settings, url, coordinators)
-    try:
+    async with running_emulator(settings.data_dir / "sandbox", host=host, port=port) as (
+        emulator,
+        url,
+    ):
+        coordinators = {p.id for p in emulator.people if p.role == "coordinator"}
+        bot_settings = sandbox_settings(settings, url, coordinators)
         async with _polling(build_application(bot_settings, transcriber=transcriber)) as app:
             yield Sandbox(url=url, emulator=emulator, app=app, settings=bot_settings)
-    finally:
-        await runner.cleanup()
 
 
 @contextlib.asynccontextmanager
@@ -96,11 +108,34 @@ def _bound_port(runner: web.AppRunner) -> int:
 
 async def serve_sandbox(settings: Settings, *, host: str, port: int) -> None:
     """The `reflectbot sandbox` command: serve until Ctrl-C."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = _stop_on_signals()
     async with running_sandbox(settings, host=host, port=port) as sandbox:
         print(f"Sandbox web chat: {sandbox.url}/", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()
+
+
+async def serve_emulator(settings: Settings, *, host: str, port: int) -> None:
+    """`reflectbot sandbox --emulator-only`: a local Telegram for a bot started separately."""
+    stop = _stop_on_signals()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    async with running_emulator(settings.data_dir / "sandbox", host=host, port=port) as (_, url):
+        print(f"Bot API URL: {url}", flush=True)
+        print("Bot token (the next line):", flush=True)
+        print(SANDBOX_TOKEN, flush=True)
+        print(f"Web chat: {url}/", flush=True)
+        print(
+            f"Start the bot with TELEGRAM_API_URL={url} TELEGRAM_BOT_TOKEN=<the token> "
+            "reflectbot run. Press Ctrl-C to stop.",
+            flush=True,
+        )
+        await stop.wait()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """Ctrl-C or a polite kill ends the serve loop, so shutdown runs in order."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop

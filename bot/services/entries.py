@@ -86,8 +86,9 @@ async def receive_text(
     )
     since = start_of_week(who.timezone)
     count = await store.count_since(session, tutor_id=who.tutor_id, since=since)
-    if not is_new:
+    if not is_new and reflection.reply_message_id is not None:
         return TextOutcome(TextKind.DUPLICATE, reflection, count, None)
+    # New, or redelivered after a crash that came before the tutor saw our answer.
     review = await auto_tag(session, reflection=reflection, tagger=tagger)
     return TextOutcome(TextKind.SAVED, reflection, count, review)
 

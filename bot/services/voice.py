@@ -30,9 +30,11 @@ class VoiceNote:
 
 @dataclass(frozen=True)
 class CapturedVoice:
+    """The entry and its job; `acknowledged` when the tutor already has our answer to it."""
+
     reflection: Reflection
     job_id: int | None
-    is_new: bool
+    acknowledged: bool
     queue_position: int
 
 
@@ -65,7 +67,8 @@ async def capture(
             session, reflection_id=reflection.id, chat_id=chat_id, message_id=message_id, note=note
         )
     position = await job_store.queue_position(session, job_id=job_id) if job_id else 0
-    return CapturedVoice(reflection, job_id, is_new, position)
+    acknowledged = not is_new and reflection.reply_message_id is not None
+    return CapturedVoice(reflection, job_id, acknowledged, position)
 
 
 async def enqueue_note(

@@ -7,7 +7,14 @@ from telegram import Update
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.runner import Sandbox
-from tests.integration.conftest import Chat, bot_says, onboard, stored_reflections, text_of
+from tests.integration.conftest import (
+    Chat,
+    bot_says,
+    is_bot,
+    onboard,
+    stored_reflections,
+    text_of,
+)
 
 REFLECTION = "Year 4 ukulele group: Jamal led the warm-up and the whole class kept the pulse."
 
@@ -106,7 +113,11 @@ async def test_the_same_update_delivered_twice_stores_one_reflection(
     await sandbox.app.process_update(update)
     entries = [e for e in await stored_reflections(sandbox) if e.message_id == 5000]
     assert len(entries) == 1
-    await aisha.wait_for(bot_says("already have that"))
+    await aisha.wait_for(bot_says("saved — thank you"))
+    await aisha.say("/history")  # answered after anything the redelivery could have sent
+    await aisha.wait_for(bot_says("your last"))
+    replies = [text_of(m) for m in await aisha.client.messages(aisha.chat_id) if is_bot(m)]
+    assert sum("Saved — thank you" in text for text in replies) == 1, replies
 
 
 async def test_strangers_in_an_unlinked_group_are_ignored(
