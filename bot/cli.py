@@ -30,11 +30,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Libraries that, below these levels, log whole updates, replies, SQL parameters or the
+# token-bearing Bot API URL. Reflection text must never reach a log, even at DEBUG.
+LIBRARY_LEVELS = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "sqlalchemy": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "faster_whisper": logging.INFO,
+}
+
+
 def configure_logging(level: str) -> None:
-    """Our logs at the chosen level; chatty HTTP libraries only when something is wrong."""
+    """Our logs at the chosen level; libraries never below the level that keeps text out."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name, floor in LIBRARY_LEVELS.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,10 +1,11 @@
 """Declarative base with a naming convention so Alembic can alter constraints on SQLite."""
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -60,6 +61,31 @@ class EnumText(TypeDecorator[E], Generic[E]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum(value)
+
+
+# PostgreSQL refuses NUL in text, and a lone surrogate cannot be encoded as UTF-8 at all.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: str) -> str:
+    """Text both databases accept: NUL dropped, unpaired surrogates made visible as U+FFFD."""
+    return UNSTORABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", value)
+
+
+class SafeText(TypeDecorator[str]):
+    """A tutor's free text; one stray NUL must never lock them out of saving anything."""
+
+    impl: type[String] = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else storable(value)
+
+
+class SafeString(SafeText):
+    """Short free text, such as a name, with the same protection."""
+
+    impl = String
 
 
 def utcnow() -> datetime:

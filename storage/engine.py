@@ -13,12 +13,15 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    """SQLite gets foreign keys and WAL; other databases get a bounded, pre-pinged pool."""
+    """SQLite gets foreign keys and WAL; other databases get a bounded, pre-pinged pool.
+
+    Parameters are reflection text, so errors never carry them into logs and tracebacks.
+    """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=pool_size, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: ConnectionPoolEntry) -> None:

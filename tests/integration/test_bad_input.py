@@ -1,0 +1,67 @@
+"""Awkward text on both databases: each is kept (made storable where it must be) and nobody is locked out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.sandbox.runner import Sandbox
+from bot.settings import Settings
+from storage.models import Tutor
+from tests.conftest import BACKENDS, make_settings
+from tests.integration.conftest import Chat, bot_says, onboard, stored_reflections
+
+CORPUS = {
+    "nul": ("Leo\x00 played the\x00 drum", "Leo played the drum"),
+    "control characters": ("Bell\x07 and\x1b escape", "Bell\x07 and\x1b escape"),
+    "lone surrogate": ("Half an emoji \udc80 here", "Half an emoji \ufffd here"),
+    "right to left": (
+        "\u202eThe class sang in Arabic: مرحبا",
+        "\u202eThe class sang in Arabic: مرحبا",
+    ),
+    "emoji only": ("🥁🎺🎻", "🥁🎺🎻"),
+    "longest telegram message": ("a" * 4096, "a" * 4096),
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def sandbox_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if request.param == "postgresql":
+        url = request.getfixturevalue("fresh_postgres_url")
+        return make_settings(tmp_path / "data", run_worker=False, database_url=url)
+    return make_settings(tmp_path / "data", run_worker=False)
+
+
+@pytest.mark.parametrize("case", CORPUS)
+async def test_awkward_text_is_saved_as_a_reflection(
+    sandbox: Sandbox, aisha: Chat, case: str
+) -> None:
+    sent, kept = CORPUS[case]
+    await onboard(aisha)
+    await aisha.wait_for(bot_says("saved"), after=await aisha.say(sent))
+    [entry] = await stored_reflections(sandbox)
+    assert entry.text == kept
+
+
+async def test_a_nul_in_a_guided_answer_locks_nobody_out(sandbox: Sandbox, aisha: Chat) -> None:
+    """Once this failed every later message on PostgreSQL, and each was lost."""
+    await onboard(aisha)
+    await aisha.wait_for(bot_says("1/"), after=await aisha.say("/reflect quick"))
+    await aisha.wait_for(bot_says("saved"), after=await aisha.say("Went\x00 well"))
+    await aisha.wait_for(bot_says("saved"), after=await aisha.say("And a normal note after it"))
+    texts = [entry.text for entry in await stored_reflections(sandbox)]
+    assert texts == ["Went well", "And a normal note after it"]
+
+
+async def test_a_nul_in_a_name_is_dropped(sandbox: Sandbox, aisha: Chat) -> None:
+    welcome = await aisha.ask("/start")
+    mark = await aisha.last_message_id()
+    await aisha.tap(welcome, "yes")
+    await aisha.wait_for(bot_says("what should i call you"), after=mark)
+    await aisha.wait_for(bot_says("time zone"), after=await aisha.say("Ai\x00sha"))
+    async with sandbox.app.bot_data.db.transaction() as session:
+        tutor = (await session.execute(select(Tutor))).scalar_one()
+    assert tutor.display_name == "Aisha"
+    assert await stored_reflections(sandbox) == []
