@@ -129,10 +129,12 @@ def _rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0))
 
 
-async def set_audio_path(session: AsyncSession, *, job_id: int, audio_path: str) -> None:
-    await session.execute(
+async def set_audio_path(session: AsyncSession, *, job_id: int, audio_path: str) -> bool:
+    """Records where the audio will be, before it is written; False if the job is gone."""
+    result = await session.execute(
         update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(audio_path=audio_path)
     )
+    return _rowcount(result) == 1
 
 
 async def clear_audio_path(session: AsyncSession, *, job_id: int) -> None:

@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from bot.sandbox.errors import ApiError, not_found, unauthorized
+from bot.sandbox.faults import FILE_DOWNLOAD
 from bot.sandbox.methods import ALL_METHODS
 from bot.sandbox.params import read_params
 from bot.sandbox.state import SandboxState
@@ -41,12 +42,17 @@ class BotApiRoutes:
         if handler is None:
             raise not_found()
         if (fault := self._state.faults.take(method)) is not None:
-            raise fault.error()
+            await fault.strike()
         return await handler(self._state, await read_params(request))
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         """What the bot fetches after getFile; Telegram answers 404 for anything unknown."""
         stored = self._state.files.by_path(request.match_info["file_path"])
+        if (fault := self._state.faults.take(FILE_DOWNLOAD)) is not None:
+            try:
+                await fault.strike()
+            except ApiError as error:
+                return error.response()
         if request.match_info["token"] != self._state.token or stored is None:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404

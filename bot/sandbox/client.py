@@ -204,13 +204,18 @@ class SandboxClient:
     async def fault(
         self,
         method: str,
-        error_code: int,
+        error_code: int | None = None,
         description: str | None = None,
         retry_after: int | None = None,
         count: int = 1,
+        delay: float | None = None,
     ) -> JsonDict:
-        """Make the next `count` calls of a Bot API method fail as Telegram would."""
-        body = {"method": method, "error_code": error_code, "count": count}
+        """Make the next `count` calls of a Bot API method (or "file" downloads) slow, or fail."""
+        body: JsonDict = {"method": method, "count": count}
+        if error_code is not None:
+            body["error_code"] = error_code
+        if delay is not None:
+            body["delay"] = delay
         if description is not None:
             body["description"] = description
         if retry_after is not None:

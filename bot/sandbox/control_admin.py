@@ -9,13 +9,14 @@ from aiohttp import web
 
 from bot.sandbox.control_input import json_object, optional_int, optional_text, required_int
 from bot.sandbox.errors import ControlError
-from bot.sandbox.faults import Fault
+from bot.sandbox.faults import FILE_DOWNLOAD, Fault
 from bot.sandbox.methods import ALL_METHODS
 from bot.sandbox.state import SandboxState
 
 logger = logging.getLogger(__name__)
 
 MAX_FAULT_COUNT = 1000
+MAX_DELAY_SECONDS = 120.0
 DEFAULT_DESCRIPTIONS = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -53,13 +54,33 @@ class AdminRoutes:
 
 def _method(body: dict[str, Any]) -> str:
     method = body.get("method")
+    if method == FILE_DOWNLOAD:
+        return FILE_DOWNLOAD
     if not isinstance(method, str) or method.lower() not in ALL_METHODS:
-        raise ControlError(f"method must be a Bot API method the sandbox answers, not {method!r}")
+        raise ControlError(
+            f"method must be a Bot API method the sandbox answers, or {FILE_DOWNLOAD!r} "
+            f"for file downloads, not {method!r}"
+        )
     return method
+
+
+def _delay(body: dict[str, Any]) -> float:
+    """A slow answer; longer than the bot's read timeout, it is a timeout."""
+    delay = body.get("delay", 0)
+    if isinstance(delay, bool) or not isinstance(delay, int | float):
+        raise ControlError("delay must be a number of seconds")
+    if not 0 <= delay <= MAX_DELAY_SECONDS:
+        raise ControlError(f"delay must be between 0 and {MAX_DELAY_SECONDS:g} seconds")
+    return float(delay)
 
 
 def _fault(body: dict[str, Any]) -> Fault:
     """Telegram's wording by default; a 429 always carries retry_after, as Telegram's do."""
+    delay = _delay(body)
+    if body.get("error_code") is None:
+        if not delay:
+            raise ControlError("give an error_code, a delay, or both")
+        return Fault(None, "", delay_seconds=delay)
     code = required_int(body, "error_code")
     if not 400 <= code <= 599:
         raise ControlError("error_code must be an HTTP error status (400-599)")
@@ -73,4 +94,4 @@ def _fault(body: dict[str, Any]) -> Fault:
         if code == 429
         else DEFAULT_DESCRIPTIONS.get(code, "Internal Server Error")
     )
-    return Fault(code, optional_text(body, "description") or default, retry_after)
+    return Fault(code, optional_text(body, "description") or default, retry_after, delay)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from dataclasses import dataclass
@@ -11,18 +12,27 @@ from bot.sandbox.errors import ApiError
 logger = logging.getLogger(__name__)
 
 MAX_FAULTS_PER_METHOD = 1000
+FILE_DOWNLOAD = "file"  # not a Bot API method: the download a bot makes after getFile
 
 
 @dataclass(frozen=True)
 class Fault:
-    """One planned failure; `retry_after` adds Telegram's flood-wait parameter."""
+    """One planned failure: a slow answer, an error, or both (a slow error is a timeout).
 
-    error_code: int
+    `retry_after` adds Telegram's flood-wait parameter to an error.
+    """
+
+    error_code: int | None
     description: str
     retry_after: int | None = None
+    delay_seconds: float = 0.0
 
-    def error(self) -> ApiError:
-        return ApiError(self.error_code, self.description, self.retry_after)
+    async def strike(self) -> None:
+        """Waits as planned, then raises the planned error, if there is one."""
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        if self.error_code is not None:
+            raise ApiError(self.error_code, self.description, self.retry_after)
 
 
 class FaultBook:

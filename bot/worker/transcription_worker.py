@@ -34,6 +34,15 @@ CHAT_ACTION_EVERY_S = 4.5
 HOUSEKEEPING_EVERY_S = 3600.0
 
 
+def _complete_file(path: Path, expected_size: int | None) -> bool:
+    """A download cut off by a crash leaves a short file, which must be fetched again."""
+    return path.exists() and expected_size in (None, path.stat().st_size)
+
+
+class JobGone(Exception):
+    """The job's entry was deleted, or its tutor erased everything, while we worked on it."""
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -129,6 +138,8 @@ class TranscriptionWorker:
             async with self._keepalive(job):
                 path = await self._fetch_audio(job)
                 transcript = await asyncio.to_thread(self.transcriber.transcribe, path)
+        except JobGone:
+            logger.info("job %d was deleted while its audio downloaded", job.id)
         except AudioError as error:
             await self._give_up(job, FailureKind.UNREADABLE, f"unreadable audio: {error.reason}")
         except Exception as error:
@@ -138,19 +149,34 @@ class TranscriptionWorker:
             await self._complete(job, transcript.text, transcript.seconds, path)
 
     async def _fetch_audio(self, job: TranscriptionJob) -> Path:
-        """Downloads once; a retry or a restarted worker reuses the file already on disk."""
+        """Downloads once; a retry or a restarted worker reuses the file already on disk.
+
+        The path is recorded before the download, so an erasure meanwhile knows the file,
+        and checked after it, so a file for an entry erased meanwhile is removed at once.
+        """
         kept = Path(job.audio_path) if job.audio_path else None
-        if kept is not None and await asyncio.to_thread(kept.exists):
+        if kept is not None and await asyncio.to_thread(_complete_file, kept, job.file_size):
             return kept
         telegram_file = await self.bot.get_file(job.file_id)
         suffix = Path(telegram_file.file_path or "voice.ogg").suffix or ".ogg"
-        self.audio_dir.mkdir(parents=True, exist_ok=True)
         path = self.audio_dir / f"job-{job.id}{suffix}"
-        await telegram_file.download_to_drive(path)
         async with self.db.transaction() as session:
-            await jobs.set_audio_path(session, job_id=job.id, audio_path=str(path))
+            if not await jobs.set_audio_path(session, job_id=job.id, audio_path=str(path)):
+                raise JobGone
         job.audio_path = str(path)
+        await asyncio.to_thread(self.audio_dir.mkdir, parents=True, exist_ok=True)
+        await telegram_file.download_to_drive(path)
+        if await self._discard_if_deleted(job):
+            raise JobGone
         return path
+
+    async def _discard_if_deleted(self, job: TranscriptionJob) -> bool:
+        """True (and its audio deleted) when the job's entry was deleted or its tutor erased."""
+        async with self.db.transaction() as session:
+            gone = await jobs.get_job(session, job_id=job.id) is None
+        if gone and job.audio_path:
+            await asyncio.to_thread(Path(job.audio_path).unlink, missing_ok=True)
+        return gone
 
     async def _complete(self, job: TranscriptionJob, text: str, seconds: float, path: Path) -> None:
         if not text.strip():
@@ -167,7 +193,8 @@ class TranscriptionWorker:
             if owned:
                 await store_transcript(session, job=job, text=text, tagger=self.tagger)
         if not owned:
-            logger.warning("job %d was taken over by another worker; result discarded", job.id)
+            if not await self._discard_if_deleted(job):
+                logger.warning("job %d was taken over by another worker; result discarded", job.id)
             return
         if self.settings.audio_retention_days == 0:
             await self._forget_audio(job, path)
@@ -208,6 +235,8 @@ class TranscriptionWorker:
                 await mark_failed(session, job=job, tagger=self.tagger)
         if owned:
             await self.deliverer.deliver(job.id)
+        else:
+            await self._discard_if_deleted(job)
 
     @contextlib.asynccontextmanager
     async def _keepalive(self, job: TranscriptionJob) -> AsyncIterator[None]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import aiohttp
 import pytest
+import telegram
 
 from bot.sandbox.client import SandboxClient, SandboxError
 from bot.sandbox.people import Person
@@ -138,6 +140,28 @@ async def test_fault_requests_are_checked(sandbox: RunningEmulator, client: Sand
     with pytest.raises(SandboxError, match="error_code"):
         await client.fault("sendMessage", 200)
     assert await client.fault("sendMessage", 500, count=3) == {"method": "sendMessage", "count": 3}
+    with pytest.raises(SandboxError, match="error_code, a delay, or both"):
+        await client.fault("sendMessage")
+    with pytest.raises(SandboxError, match="delay must be between"):
+        await client.fault("sendMessage", delay=600)
+    assert await client.fault("file", delay=1) == {"method": "file", "count": 1}
+
+
+async def test_slow_answers_and_timeouts_can_be_planned(
+    sandbox: RunningEmulator, client: SandboxClient, bot: telegram.Bot
+) -> None:
+    """A slow answer still arrives; one slower than the client waits is a timeout."""
+    await client.fault("getMe", delay=0.6)
+    started = time.monotonic()
+    me = await bot.get_me()
+    assert me.is_bot and time.monotonic() - started >= 0.6
+    await client.fault("getMe", 502, delay=0.3)
+    with pytest.raises(telegram.error.NetworkError):
+        await bot.get_me()
+    await client.fault("getMe", delay=2)
+    with pytest.raises(telegram.error.TimedOut):
+        await bot.get_me(read_timeout=0.5)
+    assert (await bot.get_me()).is_bot, "the fault is used up; the next call is normal"
 
 
 async def test_reset_forgets_everything_but_update_ids_keep_rising(
