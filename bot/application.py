@@ -32,7 +32,7 @@ def build_application(
     settings: Settings, *, transcriber: Transcriber | None = None
 ) -> BotApplication:
     """Wires everything; nothing connects until `post_init` runs inside the event loop."""
-    inbox = DurableUpdateQueue()
+    inbox = DurableUpdateQueue(retry_seconds=settings.update_retry_seconds)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token())
@@ -63,7 +63,11 @@ async def _post_init(app: BotApplication) -> None:
     state.inbox.db = state.db
     await state.inbox.replay(app.bot)
     state.deliverer = Deliverer(
-        db=state.db, bot=app.bot, texts=state.texts, codebook=state.codebook
+        db=state.db,
+        bot=app.bot,
+        texts=state.texts,
+        codebook=state.codebook,
+        retry_seconds=state.settings.delivery_retry_seconds,
     )
     await app.bot.set_my_commands(BOT_COMMANDS)
     if state.settings.run_worker:
@@ -91,11 +95,13 @@ def _start_worker(app: BotApplication, state: AppState) -> None:
 
 
 async def _post_shutdown(app: BotApplication) -> None:
+    """Also runs after a failed start, so it must not assume post_init got far."""
     state: AppState = app.bot_data
     if state.worker_task is not None:
         state.worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await state.worker_task
     state.inbox.db = None
-    await state.db.dispose()
-    state.db = None
+    if state.has_db:
+        await state.db.dispose()
+        state.db = None

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
@@ -30,33 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Libraries that, below these levels, log whole updates, replies, SQL parameters or the
-# token-bearing Bot API URL. Reflection text must never reach a log, even at DEBUG.
-LIBRARY_LEVELS = {
-    "telegram": logging.INFO,
-    "httpx": logging.WARNING,
-    "httpcore": logging.WARNING,
-    "aiosqlite": logging.WARNING,
-    "asyncpg": logging.WARNING,
-    "sqlalchemy": logging.WARNING,
-    "aiohttp.access": logging.WARNING,
-    "apscheduler": logging.WARNING,
-    "faster_whisper": logging.INFO,
-}
-
-
-def configure_logging(level: str) -> None:
-    """Our logs at the chosen level; libraries never below the level that keeps text out."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for name, floor in LIBRARY_LEVELS.items():
-        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level)
+        token = settings.telegram_bot_token
+        configure_logging(settings.log_level, secrets=[token.get_secret_value()] if token else [])
         handler: Handler = args.handler
         return handler(args, settings)
     except SettingsError as error:

@@ -7,10 +7,20 @@ import asyncio
 import logging
 from typing import Any
 
-from bot.settings import Settings
+import asyncpg
+from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import InvalidToken
+
+from bot.logs import QuietAbout
+from bot.settings import Settings, SettingsError
 from storage import migrate
 
 logger = logging.getLogger(__name__)
+
+REJECTED_TOKEN = (
+    "TELEGRAM_BOT_TOKEN: Telegram rejected this token; copy it again from @BotFather "
+    "(or send /revoke there for a new one)"
+)
 
 
 def add_core_commands(subparsers: Any) -> None:
@@ -52,7 +62,11 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
     settings.bot_token()
     prepare_database(settings)
-    build_application(settings).run_polling(drop_pending_updates=False)
+    logging.getLogger("telegram.ext").addFilter(QuietAbout(InvalidToken))
+    try:
+        build_application(settings).run_polling(drop_pending_updates=False)
+    except InvalidToken:
+        raise SettingsError(REJECTED_TOKEN) from None
     return 0
 
 
@@ -86,6 +100,16 @@ def db_downgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def prepare_database(settings: Settings, revision: str = "head") -> None:
-    """Makes the data directory for SQLite, then migrates."""
+    """Makes the data directory for SQLite, then migrates; a database we cannot open is one line."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(settings.resolved_database_url, revision)
+    try:
+        migrate.upgrade(settings.resolved_database_url, revision)
+    except (OSError, SQLAlchemyError, asyncpg.PostgresError) as error:
+        raise SettingsError(f"DATABASE_URL: cannot open the database ({_reason(error)})") from None
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of what went wrong, never the URL (it may hold a password)."""
+    cause = getattr(error, "orig", None) or error
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first_line}"[:200]

@@ -20,9 +20,12 @@ class DurableUpdateQueue(asyncio.Queue[object]):
     webhook puts it here before answering 200, so a stored update is never lost to a crash.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, retry_seconds: float = 5.0, max_retries: int = 3) -> None:
         super().__init__()
         self.db: Database | None = None
+        self.retry_seconds, self.max_retries = retry_seconds, max_retries
+        self._retries: dict[int, int] = {}
+        self._again: set[int] = set()
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and self.db is not None and not await self._store(item):
@@ -53,9 +56,26 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             logger.info("replaying %d update(s) received before the last stop", len(payloads))
         return len(payloads)
 
+    def try_again(self, update: Update) -> bool:
+        """Telegram failed us mid-update: keep it and run it again shortly; False if given up."""
+        attempts = self._retries.get(update.update_id, 0) + 1
+        if attempts > self.max_retries:
+            return False
+        self._retries[update.update_id] = attempts
+        self._again.add(update.update_id)
+        return True
+
     async def handled(self, update: object) -> None:
-        """The update's handlers have all run; it can leave the inbox."""
-        if isinstance(update, Update) and self.db is not None:
-            async with self.db.transaction() as session:
-                await inbox.finish(session, update_ids=[update.update_id])
-            logger.debug("update %d handled", update.update_id)
+        """The update's handlers have all run: it leaves the inbox, or waits for another go."""
+        if not isinstance(update, Update) or self.db is None:
+            return
+        if update.update_id in self._again:
+            self._again.discard(update.update_id)
+            delay = self.retry_seconds * 2 ** (self._retries[update.update_id] - 1)
+            asyncio.get_running_loop().call_later(delay, super().put_nowait, update)
+            logger.info("update %d will run again in %.1fs", update.update_id, delay)
+            return
+        self._retries.pop(update.update_id, None)
+        async with self.db.transaction() as session:
+            await inbox.finish(session, update_ids=[update.update_id])
+        logger.debug("update %d handled", update.update_id)

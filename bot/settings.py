@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from storage.vocabulary import ShareLevel
 
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
     transcription_retry_seconds: float = Field(default=30.0, ge=0)
     transcription_lease_seconds: float = Field(default=120.0, gt=0)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
+    delivery_retry_seconds: float = Field(default=10.0, gt=0)
+    update_retry_seconds: float = Field(default=5.0, gt=0)
     run_worker: bool = True
     guided_timeout_hours: float = Field(default=12.0, gt=0)
 
@@ -71,6 +75,24 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _names_a_database(cls, value: str | None) -> str | None:
+        """Without a name, PostgreSQL would quietly migrate into its `postgres` database."""
+        if not value:
+            return None
+        try:
+            url = make_url(normalise_database_url(value))
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL (try postgresql://user:password@host:5432/reflectbot)"
+            ) from None
+        if url.get_backend_name() not in ("postgresql", "sqlite"):
+            raise ValueError("must be a postgresql:// or sqlite:/// URL")
+        if not url.database:
+            raise ValueError("name the database at the end, e.g. postgresql://…/reflectbot")
+        return value
 
     @property
     def resolved_database_url(self) -> str:

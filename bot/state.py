@@ -47,6 +47,10 @@ class AppState:
         self._settings = value
 
     @property
+    def has_db(self) -> bool:
+        return self._database is not None
+
+    @property
     def db(self) -> Database:
         return _ready(self._database, "database")
 

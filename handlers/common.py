@@ -4,7 +4,9 @@ from telegram.ext import filters
 
 from bot.state import AppState, Context
 
-PRIVATE = filters.ChatType.PRIVATE
+# New messages in a private chat; an edit is its own kind of update, handled on purpose.
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+EDITED = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
 
 
 def state(context: Context) -> AppState:

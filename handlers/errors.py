@@ -3,8 +3,10 @@
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ApplicationHandlerStop
 
+from bot.services import entries
 from bot.state import BotApplication, Context
 from handlers.common import state
 
@@ -14,24 +16,52 @@ logger = logging.getLogger(__name__)
 async def on_error(update: object, context: Context) -> None:
     error = context.error
     details = _describe(update)
+    if not isinstance(update, Update):
+        logger.warning("trouble outside any update: %s", type(error).__name__, exc_info=error)
+        return
     if isinstance(error, Forbidden):
         logger.info("user blocked the bot or left the chat (%s)", details)
-        return
-    if isinstance(error, NetworkError) and not isinstance(update, Update):
-        logger.warning("network trouble talking to Telegram: %s", error)
-        return
-    logger.error("error handling update (%s)", details, exc_info=error)
-    if isinstance(update, Update) and update.effective_chat:
-        await _apologise(update, context)
+        raise ApplicationHandlerStop
+    retrying = _transient(error) and update.message is not None
+    retrying = retrying and state(context).inbox.try_again(update)
+    if retrying:
+        logger.warning("Telegram failed mid-update (%s): %s; running it again", details, error)
+    else:
+        logger.error("error handling update (%s)", details, exc_info=error)
+    if update.effective_chat:
+        await _apologise(update, context, retrying=retrying)
+    # A failed guided answer must not go on to be stored as an entry of its own as well.
+    raise ApplicationHandlerStop
 
 
-async def _apologise(update: Update, context: Context) -> None:
-    """Best effort: if even the apology fails, the log already has what we need."""
+def _transient(error: object) -> bool:
+    """Telegram down, slow or asking us to wait: the same update will likely work shortly.
+
+    PTB files a Bad Request under NetworkError too; that one would fail again, so it is final.
+    """
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
+
+
+async def _apologise(update: Update, context: Context, *, retrying: bool) -> None:
+    """Best effort, and never "try again" when the tutor's words are already safe."""
     assert update.effective_chat
     try:
-        await update.effective_chat.send_message(state(context).texts("error"))
+        key = await _apology_key(update, context, retrying=retrying)
+        await update.effective_chat.send_message(state(context).texts(key))
     except Exception:
         logger.warning("could not send the apology to chat %s", update.effective_chat.id)
+
+
+async def _apology_key(update: Update, context: Context, *, retrying: bool) -> str:
+    message = update.message
+    if message is not None:
+        async with state(context).db.transaction() as session:
+            saved = await entries.is_saved(
+                session, chat_id=message.chat_id, message_id=message.message_id
+            )
+        if saved:
+            return "error_saved_retrying" if retrying else "error_but_saved"
+    return "error_retrying" if retrying else "error"
 
 
 def _describe(update: object) -> str:

@@ -71,8 +71,17 @@ async def _record(
     update: Update, app: AppState, who: Identity, text: str | None, source: AnswerSource
 ) -> None:
     """A typed answer or a skip: saved at once, then the next question or the ending."""
+    message = update.effective_message
+    assert message
     async with app.db.transaction() as session:
-        turn = await guided.answer(session, who=who, config=app.guided, text=text, source=source)
+        turn = await guided.answer(
+            session,
+            who=who,
+            config=app.guided,
+            text=text,
+            source=source,
+            message_id=message.message_id,
+        )
     await _show_or(update, app, turn, "guided_nothing_to_skip")
 
 
@@ -84,18 +93,17 @@ async def _voice_answer(update: Update, app: AppState, who: Identity) -> None:
     if note is None:
         return
     async with app.db.transaction() as session:
-        turn = await guided.answer(
-            session, who=who, config=app.guided, text=None, source=AnswerSource.VOICE
-        )
-        assert turn is not None and turn.reflection_id is not None and turn.part_index is not None
-        await voice.enqueue_note(
+        turn = await voice.guided_answer(
             session,
-            reflection_id=turn.reflection_id,
-            part_index=turn.part_index,
+            who=who,
+            config=app.guided,
             chat_id=message.chat_id,
             message_id=message.message_id,
             note=note,
         )
+    if turn is None or turn.reflection_id is None or turn.part_index is None:
+        await _show_or(update, app, turn, "guided_nothing_to_skip")  # already had this one
+        return
     status = await message.reply_text(app.texts("guided_voice_answer"))
     async with app.db.transaction() as session:
         await guided.remember_part_status(

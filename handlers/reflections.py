@@ -1,15 +1,17 @@
-"""Typed reflections and /history."""
+"""Typed reflections, their edits, and /history."""
 
+import contextlib
 from zoneinfo import ZoneInfo
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.services import entries
+from bot.services import edits, entries
 from bot.services.identity import Identity
 from bot.state import BotApplication, Context
 from bot.views import keyboards
-from handlers.common import PRIVATE, state
+from handlers.common import EDITED, PRIVATE, state
 from handlers.gate import requires
 
 
@@ -66,6 +68,35 @@ async def show_history(update: Update, context: Context, who: Identity) -> None:
     await message.reply_text("\n".join([header, *lines]))
 
 
+@requires()
+async def on_edit(update: Update, context: Context, who: Identity) -> None:
+    """An edited entry or guided answer is updated; other edits change nothing."""
+    app = state(context)
+    message = update.edited_message
+    assert message and message.text
+    async with app.db.transaction() as session:
+        outcome = await edits.apply_edit(
+            session,
+            who=who,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            text=message.text,
+            tagger=app.tagger,
+        )
+    if outcome.kind == edits.EditKind.NOTHING:
+        return
+    if outcome.review is not None and outcome.reply_message_id is not None:
+        keyboard = keyboards.review_keyboard(app.texts, app.codebook, outcome.review)
+        # Unchanged tags, or the message is gone: the reply below still says it worked.
+        with contextlib.suppress(BadRequest):
+            await context.bot.edit_message_reply_markup(
+                message.chat_id, outcome.reply_message_id, reply_markup=keyboard
+            )
+    key = "entry_edited" if outcome.kind == edits.EditKind.ENTRY else "answer_edited"
+    await message.reply_text(app.texts(key))
+
+
 def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(MessageHandler(EDITED & filters.TEXT & ~filters.COMMAND, on_edit))
     app.add_handler(CommandHandler("history", show_history, filters=PRIVATE))

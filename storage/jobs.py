@@ -37,6 +37,8 @@ async def enqueue(
         "status": JobStatus.PENDING,
         "attempts": 0,
         "delivered": False,
+        "delivery_attempts": 0,
+        "undeliverable": False,
         "enqueued_at": now,
         "next_attempt_at": now,
     }
@@ -159,7 +161,14 @@ async def retry_failed(session: AsyncSession, *, job_id: int) -> bool:
     result = await session.execute(
         update(TranscriptionJob)
         .where(TranscriptionJob.id == job_id, TranscriptionJob.status == JobStatus.FAILED)
-        .values(status=JobStatus.PENDING, attempts=0, next_attempt_at=utcnow(), delivered=False)
+        .values(
+            status=JobStatus.PENDING,
+            attempts=0,
+            next_attempt_at=utcnow(),
+            delivered=False,
+            delivery_attempts=0,
+            deliver_after=None,
+        )
     )
     return _rowcount(result) == 1
 
@@ -198,26 +207,6 @@ async def jobs_for_reflection(
         .order_by(TranscriptionJob.id)
     )
     return result.scalars().all()
-
-
-async def undelivered(session: AsyncSession, *, limit: int = 20) -> Sequence[TranscriptionJob]:
-    """Finished jobs whose result the tutor has not yet been shown (Telegram was down, say)."""
-    result = await session.execute(
-        select(TranscriptionJob)
-        .where(
-            TranscriptionJob.status.in_([JobStatus.DONE, JobStatus.FAILED]),
-            TranscriptionJob.delivered.is_(False),
-        )
-        .order_by(TranscriptionJob.id)
-        .limit(limit)
-    )
-    return result.scalars().all()
-
-
-async def mark_delivered(session: AsyncSession, *, job_id: int) -> None:
-    await session.execute(
-        update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(delivered=True)
-    )
 
 
 async def queue_position(session: AsyncSession, *, job_id: int) -> int:

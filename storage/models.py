@@ -188,6 +188,9 @@ class TranscriptionJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     transcribe_seconds: Mapped[float | None] = mapped_column(Float, default=None)
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    deliver_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    undeliverable: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuditEvent(Base):

@@ -99,3 +99,16 @@ async def all_reflections(session: AsyncSession, *, tutor_id: int) -> Sequence[R
         select(Reflection).where(Reflection.tutor_id == tutor_id).order_by(Reflection.id)
     )
     return result.scalars().all()
+
+
+async def recent_by_source(
+    session: AsyncSession, *, tutor_id: int, source: EntrySource, limit: int
+) -> Sequence[Reflection]:
+    """A tutor's latest entries of one kind, newest first."""
+    result = await session.execute(
+        select(Reflection)
+        .where(Reflection.tutor_id == tutor_id, Reflection.source == source)
+        .order_by(Reflection.id.desc())
+        .limit(limit)
+    )
+    return result.scalars().all()

@@ -104,6 +104,7 @@ class GuidedPart(TypedDict):
     skipped: bool
     failed: NotRequired[bool]
     status_message_id: NotRequired[int]
+    message_id: NotRequired[int]
 
 
 class Awaiting(TypedDict):

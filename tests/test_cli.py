@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -141,3 +142,40 @@ def test_env_example_documents_every_setting() -> None:
         if "=" in line and not line.startswith("#")
     }
     assert {name.upper() for name in Settings.model_fields} == documented
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("postgresql://127.0.0.1:5432", "name the database"),
+        ("postgresql://nobody@127.0.0.1:1/reflectbot", "cannot open the database"),
+        ("mysql://host/reflectbot", "postgresql:// or sqlite:///"),
+        ("not a url at all", "not a database URL"),
+    ],
+)
+def test_database_url_problems_are_one_line(tmp_path: Path, url: str, problem: str) -> None:
+    result = reflectbot("db", "upgrade", env=clean_env(tmp_path, DATABASE_URL=url))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("Configuration error: DATABASE_URL:")
+    assert problem in result.stderr
+
+
+async def test_a_rejected_token_is_one_line_and_never_printed(tmp_path: Path) -> None:
+    from bot.sandbox.runner import running_emulator
+
+    token = "999:rejected-token-for-the-test"
+    async with running_emulator(tmp_path / "emulator") as (_, url):
+        env = clean_env(
+            tmp_path, TELEGRAM_API_URL=url, TELEGRAM_BOT_TOKEN=token, RUN_WORKER="false"
+        )
+        result = await asyncio.to_thread(reflectbot, "run", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2
+    assert token not in output and "rejected-token" not in output
+    assert "RuntimeError" not in output and "Traceback" not in output
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("Configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected this token")
+    )

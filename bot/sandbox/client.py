@@ -111,6 +111,16 @@ class SandboxClient:
         result: JsonDict = await self._request("POST", "/api/voice", data=form)
         return result
 
+    async def edit_text(
+        self, user_id: int, message_id: int, text: str, chat_id: int | None = None
+    ) -> JsonDict:
+        """Edit a text message the person sent earlier, as Telegram's apps allow."""
+        body: JsonDict = {"user_id": user_id, "message_id": message_id, "text": text}
+        if chat_id is not None:
+            body["chat_id"] = chat_id
+        result: JsonDict = await self._request("POST", "/api/edits", json=body)
+        return result
+
     async def tap(self, user_id: int, chat_id: int, message_id: int, data: str) -> JsonDict:
         """Tap an inline button; returns ids including `callback_query_id`."""
         body = {"user_id": user_id, "chat_id": chat_id, "message_id": message_id, "data": data}

@@ -35,6 +35,7 @@ class PeopleRoutes:
         app.router.add_post("/api/messages", self.post_message)
         app.router.add_post("/api/voice", self.post_voice)
         app.router.add_post("/api/callback", self.post_callback)
+        app.router.add_post("/api/edits", self.post_edit)
         app.router.add_post("/api/groups", self.post_group)
         app.router.add_post("/api/block", self.post_block)
 
@@ -47,6 +48,18 @@ class PeopleRoutes:
             text=required_text(body, "text"),
             first_name=optional_text(body, "first_name"),
             reply_to=optional_int(body, "reply_to_message_id"),
+        )
+        return web.json_response(posted.to_json())
+
+    async def post_edit(self, request: web.Request) -> web.Response:
+        """A person changes the text of a message they sent earlier."""
+        body = await json_object(request)
+        posted = await inbox.edit(
+            self._state,
+            user_id=required_int(body, "user_id"),
+            chat_id=optional_int(body, "chat_id"),
+            message_id=required_int(body, "message_id"),
+            text=required_text(body, "text"),
         )
         return web.json_response(posted.to_json())
 

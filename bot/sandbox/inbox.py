@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 
 from bot.sandbox.errors import ControlError
@@ -83,6 +84,25 @@ async def say(
         reply_to_id=_existing(chat, reply_to),
     )
     return await _deliver(state, chat, message)
+
+
+async def edit(
+    state: SandboxState, *, user_id: int, chat_id: int | None, message_id: int, text: str
+) -> Posted:
+    """A person edits one of their own text messages; the bot gets an `edited_message`."""
+    if not text.strip() or len(text) > MAX_TEXT_CHARS:
+        raise ControlError(f"text must be 1 to {MAX_TEXT_CHARS} characters")
+    chat = chat_for(state, user_id, chat_id)
+    message = chat.messages.get(message_id)
+    if message is None or message.sender_id != user_id or message.text is None:
+        raise ControlError(f"{user_id} has no text message {message_id} in chat {chat.id}", 404)
+    message.text, message.entities = Formatted(text), command_entities(text)
+    message.edit_date = int(time.time())
+    state.chats.touch(chat)
+    update_id = None
+    if bot_sees(state, chat, message):
+        update_id = await state.updates.push("edited_message", message_json(state, chat, message))
+    return Posted(message.message_id, update_id)
 
 
 def command_entities(text: str) -> list[JsonDict]:

@@ -112,6 +112,11 @@ def preview(text: str | None, width: int = 70) -> str:
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
+async def is_saved(session: AsyncSession, *, chat_id: int, message_id: int) -> bool:
+    """Whether this message became an entry, so an apology never asks for it again."""
+    return await store.get_by_message(session, chat_id=chat_id, message_id=message_id) is not None
+
+
 async def remember_reply(session: AsyncSession, *, reflection_id: int, message_id: int) -> None:
     """The message with the entry's buttons; the worker edits it into the transcript later."""
     reflection = await session.get(Reflection, reflection_id)

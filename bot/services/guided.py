@@ -29,6 +29,7 @@ from storage.vocabulary import (
 )
 
 PromptSets = dict[str, PromptSet]
+EDITABLE_ENTRIES = 20  # how far back an edited guided answer is looked for
 
 
 class TurnKind(StrEnum):
@@ -130,6 +131,7 @@ async def _record(
     config: Settings,
     answer: str | None,
     source: AnswerSource,
+    message_id: int,
 ) -> Step:
     """Saves one answer (None for a skip or a voice note still transcribing) and moves on."""
     prompt_set = config.set_of(draft)
@@ -141,6 +143,7 @@ async def _record(
         "answer": answer,
         "source": source,
         "skipped": answer is None and source == AnswerSource.SKIP,
+        "message_id": message_id,
     }
     draft.parts = [*(draft.parts or []), part]
     draft.updated_at = utcnow()
@@ -224,12 +227,27 @@ async def _update_part(
     if part_index < len(parts):
         parts[part_index]["failed"] = failed
         if answer is not None:
-            parts[part_index]["answer"] = answer
+            parts[part_index]["answer"], parts[part_index]["skipped"] = answer, False
     reflection.parts = parts
     if reflection.status == ReflectionStatus.DRAFT:
         reflection.text = answer_text(parts)
     else:
         await _settle(session, reflection=reflection, tagger=tagger)
+
+
+async def edit_answer(
+    session: AsyncSession, *, who: Identity, message_id: int, text: str, tagger: Tagger
+) -> int | None:
+    """An edited answer replaces the one it made; returns its entry's id, None if it made none."""
+    for entry in await store.recent_by_source(
+        session, tutor_id=who.tutor_id, source=EntrySource.GUIDED, limit=EDITABLE_ENTRIES
+    ):
+        parts = entry.parts or []
+        index = next((n for n, p in enumerate(parts) if p.get("message_id") == message_id), None)
+        if index is not None:
+            await _update_part(session, entry, index, answer=text, failed=False, tagger=tagger)
+            return entry.id
+    return None
 
 
 # What handlers call: each takes the caller's identity and returns the turn to show.
@@ -277,14 +295,27 @@ async def answer(
     config: Settings,
     text: str | None,
     source: AnswerSource,
+    message_id: int,
 ) -> Turn | None:
-    """Records a typed answer, a skip, or a voice answer's placeholder; None if no draft is open."""
+    """Records a typed answer, a skip, or a voice answer's placeholder; None if no draft is open.
+
+    The same message (Telegram delivering it again, or a second tap on one Skip button)
+    counts once: the tutor is shown where they are instead.
+    """
     tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
     draft = await draft_of(session, tutor=tutor)
     if draft is None:
         return None
+    if any(part.get("message_id") == message_id for part in draft.parts or []):
+        return Turn(TurnKind.ASK, draft.id, current_step(tutor, draft, config.set_of(draft)))
     step = await _record(
-        session, tutor=tutor, draft=draft, config=config, answer=text, source=source
+        session,
+        tutor=tutor,
+        draft=draft,
+        config=config,
+        answer=text,
+        source=source,
+        message_id=message_id,
     )
     part_index = step.index - 1
     if not step.finished:

@@ -13,7 +13,7 @@ from bot.tagging.tagger import Tagger
 from storage import jobs as job_store
 from storage import reflections as store
 from storage.models import Reflection, TranscriptionJob
-from storage.vocabulary import EntrySource, ReflectionStatus
+from storage.vocabulary import AnswerSource, EntrySource, ReflectionStatus
 
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
@@ -91,6 +91,36 @@ async def enqueue_note(
         audio_duration_s=note.duration_s,
         part_index=part_index,
     )
+
+
+async def guided_answer(
+    session: AsyncSession,
+    *,
+    who: Identity,
+    config: guided.Settings,
+    chat_id: int,
+    message_id: int,
+    note: VoiceNote,
+) -> guided.Turn | None:
+    """A spoken answer holds its question's place now; its transcript fills it in later."""
+    turn = await guided.answer(
+        session,
+        who=who,
+        config=config,
+        text=None,
+        source=AnswerSource.VOICE,
+        message_id=message_id,
+    )
+    if turn is not None and turn.reflection_id is not None and turn.part_index is not None:
+        await enqueue_note(
+            session,
+            reflection_id=turn.reflection_id,
+            part_index=turn.part_index,
+            chat_id=chat_id,
+            message_id=message_id,
+            note=note,
+        )
+    return turn
 
 
 async def store_transcript(

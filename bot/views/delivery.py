@@ -5,17 +5,19 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.database import Database
 from bot.services.entries import review_of
 from bot.tagging.codes import Codebook
 from bot.views import keyboards
 from bot.views.texts import Texts
-from storage import jobs
+from storage import deliveries, jobs
+from storage.base import utcnow
 from storage.models import Reflection, TranscriptionJob
 from storage.vocabulary import FailureKind, GuidedPart, JobStatus, ReflectionStatus
 
@@ -23,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 4096
 PREVIEW_CHARS = 600
+CLAIM_SECONDS = 120.0
+MAX_BACKOFF_SECONDS = 3600.0
+SWEEP_BATCH = 50
+CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 FAILURE_TEXTS = {
     FailureKind.NO_SPEECH: "voice_no_speech",
     FailureKind.UNREADABLE: "voice_unreadable",
@@ -39,33 +45,96 @@ class View:
     attachment: str | None = None
 
 
-class Deliverer:
-    """Owns the bot and the wording, so the worker and the bot's start-up sweep deliver alike."""
+@dataclass(frozen=True)
+class Prepared:
+    """Everything needed to show one result, read in one transaction before Telegram is called."""
 
-    def __init__(self, *, db: Database, bot: Bot, texts: Texts, codebook: Codebook) -> None:
+    view: View
+    chat_id: int
+    reflection_id: int
+    status_message_id: int | None
+    summarise: bool
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _permanent(error: TelegramError) -> bool:
+    """Forbidden means blocked or removed; some Bad Requests mean the chat no longer exists."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and any(
+        reason in error.message.lower() for reason in CHAT_GONE
+    )
+
+
+class Deliverer:
+    """Owns the bot and the wording, so the worker and its sweep deliver alike."""
+
+    def __init__(
+        self, *, db: Database, bot: Bot, texts: Texts, codebook: Codebook, retry_seconds: float
+    ) -> None:
         self.db, self.bot, self.texts, self.codebook = db, bot, texts, codebook
+        self.retry_seconds = retry_seconds
 
     async def deliver(self, job_id: int) -> bool:
-        """True once the tutor has the result; False leaves it for the next sweep."""
+        """True once the tutor has the result; otherwise the sweep tries again after a pause."""
+        now = utcnow()
         async with self.db.transaction() as session:
-            job = await jobs.get_job(session, job_id=job_id)
-            reflection = await session.get(Reflection, job.reflection_id) if job else None
-            if job is None or reflection is None:
+            until = now + timedelta(seconds=CLAIM_SECONDS)
+            if not await deliveries.claim(session, job_id=job_id, now=now, until=until):
                 return False
-            view = await self._view(session, job, reflection)
-            status_message_id = _status_message_id(job, reflection)
-            summarise = job.part_index is not None and _guided_entry_ready(reflection)
-            chat_id, reflection_id = reflection.chat_id, reflection.id
+            prepared = await self._prepare(session, job_id)
+        if prepared is None:
+            return False
         try:
-            await self._show(chat_id, status_message_id, view)
-            if summarise:
-                await self.send_review(chat_id, reflection_id, self.texts("guided_saved"))
+            await self._show(prepared.chat_id, prepared.status_message_id, prepared.view)
+            if prepared.summarise:
+                text = self.texts("guided_saved")
+                await self.send_review(prepared.chat_id, prepared.reflection_id, text)
         except TelegramError as error:
-            logger.warning("could not deliver job %d yet: %s", job_id, error)
+            await self._failed(job_id, error)
             return False
         async with self.db.transaction() as session:
-            await jobs.mark_delivered(session, job_id=job_id)
+            await deliveries.delivered(session, job_id=job_id)
         return True
+
+    async def sweep(self, limit: int = SWEEP_BATCH) -> int:
+        """Delivers whatever is due: results Telegram refused earlier, or finished while we were down."""
+        async with self.db.transaction() as session:
+            due = await deliveries.due(session, now=utcnow(), limit=limit)
+        return sum([await self.deliver(job_id) for job_id in due])
+
+    async def _prepare(self, session: AsyncSession, job_id: int) -> Prepared | None:
+        job = await jobs.get_job(session, job_id=job_id)
+        reflection = await session.get(Reflection, job.reflection_id) if job else None
+        if job is None or reflection is None:
+            return None
+        return Prepared(
+            view=await self._view(session, job, reflection),
+            chat_id=reflection.chat_id,
+            reflection_id=reflection.id,
+            status_message_id=_status_message_id(job, reflection),
+            summarise=job.part_index is not None and _guided_entry_ready(reflection),
+        )
+
+    async def _failed(self, job_id: int, error: TelegramError) -> None:
+        """A blocked bot or a vanished chat is final; anything else waits and tries again."""
+        async with self.db.transaction() as session:
+            if _permanent(error):
+                logger.info("job %d cannot be shown: %s", job_id, error.message)
+                await deliveries.undeliverable(session, job_id=job_id)
+                return
+            job = await jobs.get_job(session, job_id=job_id)
+            attempts = job.delivery_attempts if job else 0
+            wait = min(self.retry_seconds * 2**attempts, MAX_BACKOFF_SECONDS)
+            if isinstance(error, RetryAfter):
+                wait = max(wait, _seconds(error.retry_after))
+            await deliveries.failed(
+                session, job_id=job_id, retry_at=utcnow() + timedelta(seconds=wait)
+            )
+        logger.warning("could not deliver job %d yet (%s); next try in %.1fs", job_id, error, wait)
 
     async def send_review(self, chat_id: int, reflection_id: int, text: str) -> None:
         """A message with the entry's review keyboard, remembered so it is sent only once."""
@@ -80,13 +149,6 @@ class Deliverer:
             reflection = await session.get(Reflection, reflection_id)
             if reflection is not None:
                 reflection.reply_message_id = sent.message_id
-
-    async def deliver_pending(self) -> int:
-        """Catches up on results that finished while Telegram or the bot was unavailable."""
-        async with self.db.transaction() as session:
-            pending = [job.id for job in await jobs.undelivered(session)]
-        delivered = [await self.deliver(job_id) for job_id in pending]
-        return sum(delivered)
 
     async def _view(
         self, session: AsyncSession, job: TranscriptionJob, reflection: Reflection

@@ -34,7 +34,13 @@ async def serve_worker(settings: Settings) -> None:
     transcriber = create_transcriber(config_from_settings(settings))
     async with make_bot(settings) as bot:
         tagger = Tagger(load_codebook())
-        deliverer = Deliverer(db=db, bot=bot, texts=load_texts(), codebook=tagger.codebook)
+        deliverer = Deliverer(
+            db=db,
+            bot=bot,
+            texts=load_texts(),
+            codebook=tagger.codebook,
+            retry_seconds=settings.delivery_retry_seconds,
+        )
         worker = TranscriptionWorker(
             db=db,
             bot=bot,

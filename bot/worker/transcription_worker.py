@@ -67,6 +67,7 @@ class TranscriptionWorker:
         self._wake = asyncio.Event()
         self.audio_dir = settings.data_dir / "audio"
         self._last_housekeeping = -HOUSEKEEPING_EVERY_S
+        self._last_sweep = -HOUSEKEEPING_EVERY_S
 
     def wake(self) -> None:
         """Called after a handler enqueues, so a new voice note does not wait for the next poll."""
@@ -80,11 +81,22 @@ class TranscriptionWorker:
                 rescued = await jobs.requeue_running(session)
             if rescued:
                 logger.info("requeued %d transcription(s) interrupted by a restart", rescued)
-        await self.deliverer.deliver_pending()
         while True:
-            if not await self._run_safely():
+            worked = await self._run_safely()
+            await self._sweep_deliveries()
+            if not worked:
                 await self._housekeeping()
                 await self._idle()
+
+    async def _sweep_deliveries(self) -> None:
+        """Results Telegram refused earlier are tried again while the worker runs, not at restart."""
+        if time.monotonic() - self._last_sweep < self.settings.delivery_retry_seconds:
+            return
+        self._last_sweep = time.monotonic()
+        try:
+            await self.deliverer.sweep()
+        except Exception as error:
+            logger.error("delivery sweep error: %s", type(error).__name__, exc_info=error)
 
     async def _housekeeping(self) -> None:
         """Idle-time chores, at most once an hour."""

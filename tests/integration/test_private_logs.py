@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.cli import LIBRARY_LEVELS, configure_logging
+from bot.logs import LIBRARY_LEVELS, configure_logging
 from bot.sandbox.runner import Sandbox
 from bot.settings import SANDBOX_TOKEN, Settings
 from tests.conftest import BACKENDS, make_settings
