@@ -7,10 +7,11 @@ import contextlib
 import logging
 from typing import cast
 
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.database import Database
 from bot.inbox import DurableUpdateQueue
+from bot.rate_limits import PerChatRateLimiter
 from bot.services.prompt_sets import load_prompt_sets
 from bot.settings import Settings
 from bot.state import AppState, BotApplication, Context
@@ -45,7 +46,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = cast(BotApplication, builder.build())
     app.bot_data.settings = settings
     app.bot_data.texts = load_texts()

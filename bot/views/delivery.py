@@ -12,6 +12,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.database import Database
+from bot.rate_limits import retry_after_seconds
 from bot.services.entries import review_of
 from bot.tagging.codes import Codebook
 from bot.views import keyboards
@@ -54,10 +55,6 @@ class Prepared:
     reflection_id: int
     status_message_id: int | None
     summarise: bool
-
-
-def _seconds(value: int | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def _permanent(error: TelegramError) -> bool:
@@ -130,7 +127,7 @@ class Deliverer:
             attempts = job.delivery_attempts if job else 0
             wait = min(self.retry_seconds * 2**attempts, MAX_BACKOFF_SECONDS)
             if isinstance(error, RetryAfter):
-                wait = max(wait, _seconds(error.retry_after))
+                wait = max(wait, retry_after_seconds(error))
             await deliveries.failed(
                 session, job_id=job_id, retry_at=utcnow() + timedelta(seconds=wait)
             )

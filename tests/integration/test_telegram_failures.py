@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,32 @@ async def test_a_guided_answer_run_twice_is_recorded_once(
     await aisha.wait_for(bot_says("2/"), after=mark, timeout=15)
     [draft] = await stored_reflections(sandbox)
     assert [part["answer"] for part in draft.parts or []] == ["We learnt a new song"]
+
+
+async def test_one_chats_flood_wait_does_not_hold_up_another(
+    sandbox: Sandbox, aisha: Chat, ben: Chat, client: SandboxClient
+) -> None:
+    """Aisha's reply is told to wait 3 s; Ben, writing just after her, is not made to wait too."""
+    await onboard(aisha)
+    await onboard(ben)
+    await client.fault("sendMessage", 429, retry_after=3)
+    started = time.monotonic()
+    aishas = await aisha.say("Brass group, lots of split notes")
+    await asyncio.sleep(0.3)  # her reply has met the flood limit by now
+    bens = await ben.say("Ukulele club, everyone in tune")
+    await ben.wait_for(bot_says(SAVED), after=bens)
+    ben_waited = time.monotonic() - started
+    await aisha.wait_for(bot_says(SAVED), after=aishas)
+    aisha_waited = time.monotonic() - started
+    assert ben_waited < aisha_waited / 2, (ben_waited, aisha_waited)
+
+
+async def test_an_absurd_retry_after_does_not_freeze_the_bot(
+    sandbox: Sandbox, aisha: Chat, ben: Chat, client: SandboxClient
+) -> None:
+    await onboard(aisha)
+    await onboard(ben)
+    await client.fault("sendMessage", 429, retry_after=86_400)
+    mark = await aisha.say("Strings went well")
+    await ben.wait_for(bot_says(SAVED), after=await ben.say("Choir was lovely"), timeout=5)
+    await aisha.wait_for(bot_says(SAVED), after=mark, timeout=10)  # her update ran again
