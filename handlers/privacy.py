@@ -1,5 +1,6 @@
 """/mydata and /forget: a tutor can take all their data away, or erase it after a confirming tap."""
 
+import asyncio
 import io
 
 from telegram import InlineKeyboardMarkup, Update
@@ -19,10 +20,17 @@ async def send_my_data(update: Update, context: Context, who: Identity) -> None:
     message = update.effective_message
     assert message
     async with app.db.transaction() as session:
-        content = await privacy.export(session, who=who)
+        mine = await privacy.export(session, who=who)
     await message.reply_document(
-        io.BytesIO(content), filename="my-reflections.json", caption=app.texts("mydata_caption")
+        io.BytesIO(mine.document),
+        filename="my-reflections.json",
+        caption=app.texts("mydata_caption"),
     )
+    if mine.audio:
+        archive = await asyncio.to_thread(privacy.zip_audio, mine.audio)
+        await message.reply_document(
+            io.BytesIO(archive), filename="my-recordings.zip", caption=app.texts("mydata_audio")
+        )
 
 
 @requires(onboarded=False)

@@ -184,6 +184,21 @@ async def audio_paths(session: AsyncSession, *, reflection_ids: Sequence[int]) -
     return [path for path in result.scalars() if path]
 
 
+async def kept_audio(
+    session: AsyncSession, *, reflection_id: int
+) -> Sequence[tuple[str, float | None]]:
+    """The audio still on disk for one entry, with each recording's length."""
+    result = await session.execute(
+        select(TranscriptionJob.audio_path, TranscriptionJob.audio_duration_s)
+        .where(
+            TranscriptionJob.reflection_id == reflection_id,
+            TranscriptionJob.audio_path.is_not(None),
+        )
+        .order_by(TranscriptionJob.id)
+    )
+    return [(str(path), seconds) for path, seconds in result.all()]
+
+
 async def tutor_audio_paths(session: AsyncSession, *, tutor_id: int) -> list[str]:
     """Every audio file still on disk for one tutor's entries."""
     result = await session.execute(
@@ -233,13 +248,17 @@ async def failed_jobs(session: AsyncSession, *, tutor_id: int) -> Sequence[Trans
 
 
 async def expired_audio(
-    session: AsyncSession, *, finished_before: datetime, limit: int = 100
+    session: AsyncSession,
+    *,
+    status: JobStatus,
+    finished_before: datetime,
+    limit: int = 100,
 ) -> Sequence[TranscriptionJob]:
-    """Transcribed jobs whose kept audio has outlived the retention period."""
+    """Finished jobs of one status whose kept audio has outlived its period."""
     result = await session.execute(
         select(TranscriptionJob)
         .where(
-            TranscriptionJob.status == JobStatus.DONE,
+            TranscriptionJob.status == status,
             TranscriptionJob.audio_path.is_not(None),
             TranscriptionJob.finished_at < finished_before,
         )

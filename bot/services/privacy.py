@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +21,38 @@ from storage import tutors as tutor_store
 from storage.models import Reflection
 
 
-async def export(session: AsyncSession, *, who: Identity) -> bytes:
-    """JSON a tutor can open or hand to someone else; the download itself is audited."""
+AUDIO_FOLDER = "audio"  # inside the zip, and how the JSON names each recording
+
+
+@dataclass(frozen=True)
+class MyData:
+    """Everything held about a tutor: one JSON document, and the audio files still kept."""
+
+    document: bytes
+    audio: list[Path]
+
+
+async def export(session: AsyncSession, *, who: Identity) -> MyData:
+    """All a tutor's data, as a subject access request would want it; the download is audited."""
     tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
     entries = await store.all_reflections(session, tutor_id=tutor.id)
+    reflections = [await _entry(session, entry) for entry in entries]
+    history = await audit.by_actor(session, telegram_user_id=tutor.telegram_user_id)
     document = {
         "profile": {
             "display_name": tutor.display_name,
+            "pseudonym": tutor.pseudonym,
+            "role": tutor.role,
             "time_zone": tutor.timezone,
             "consented_at": tutor.consented_at.isoformat(),
             "consent_version": tutor.consent_version,
             "default_share_level": tutor.default_share_level,
         },
-        "reflections": [await _entry(session, entry) for entry in entries],
+        "reflections": reflections,
+        "audit_log": [
+            {"action": row.action, "at": row.created_at.isoformat(), "detail": row.detail}
+            for row in history
+        ],
     }
     await audit.record(
         session,
@@ -38,7 +60,19 @@ async def export(session: AsyncSession, *, who: Identity) -> bytes:
         actor_telegram_id=tutor.telegram_user_id,
         detail={"reflections": len(entries)},
     )
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    audio = await job_store.tutor_audio_paths(session, tutor_id=tutor.id)
+    content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return MyData(content, [Path(path) for path in audio])
+
+
+def zip_audio(paths: list[Path]) -> bytes:
+    """The kept recordings in one file a phone can save; run it in a thread."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in paths:
+            if path.exists():
+                archive.write(path, arcname=f"{AUDIO_FOLDER}/{path.name}")
+    return buffer.getvalue()
 
 
 async def count(session: AsyncSession, *, who: Identity) -> int:
@@ -62,6 +96,10 @@ async def _entry(session: AsyncSession, entry: Reflection) -> dict[str, Any]:
         "share_level": entry.share_level,
         "text": entry.text,
         "guided_answers": entry.parts,
+        "audio": [
+            {"file": f"{AUDIO_FOLDER}/{Path(path).name}", "seconds": seconds}
+            for path, seconds in await job_store.kept_audio(session, reflection_id=entry.id)
+        ],
         "tags": [
             {"code": tag.code, "applied": tag.applied, "set_by": tag.source} for tag in tag_rows
         ],

@@ -86,6 +86,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "skip_button": frozenset(),
     "stop_button": frozenset(),
     "mydata_caption": frozenset(),
+    "mydata_audio": frozenset(),
     "forget_confirm": frozenset({"count"}),
     "forget_yes_button": frozenset(),
     "forget_no_button": frozenset(),

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 CHAT_ACTION_EVERY_S = 4.5
 HOUSEKEEPING_EVERY_S = 3600.0
+FAILED_AUDIO_MIN_DAYS = 30
 
 
 def _complete_file(path: Path, expected_size: int | None) -> bool:
@@ -103,16 +104,25 @@ class TranscriptionWorker:
         if time.monotonic() - self._last_housekeeping < HOUSEKEEPING_EVERY_S:
             return
         self._last_housekeeping = time.monotonic()
-        if self.settings.audio_retention_days:
-            purged = await self.purge_expired_audio()
-            if purged:
-                logger.info("deleted %d audio file(s) past their retention period", purged)
+        purged = await self.purge_expired_audio()
+        if purged:
+            logger.info("deleted %d audio file(s) past their retention period", purged)
 
     async def purge_expired_audio(self) -> int:
-        """With AUDIO_RETENTION_DAYS set, transcribed audio is kept that long and no longer."""
-        cutoff = utcnow() - timedelta(days=self.settings.audio_retention_days)
+        """Kept audio lives AUDIO_RETENTION_DAYS; audio that failed to transcribe, at least 30 days.
+
+        Failed audio waits for a /retry, but not for ever: it is a recording of a child's day.
+        """
+        days = self.settings.audio_retention_days
+        purged = await self._purge(JobStatus.FAILED, max(days, FAILED_AUDIO_MIN_DAYS))
+        if days:
+            purged += await self._purge(JobStatus.DONE, days)
+        return purged
+
+    async def _purge(self, status: JobStatus, days: int) -> int:
+        cutoff = utcnow() - timedelta(days=days)
         async with self.db.transaction() as session:
-            expired = await jobs.expired_audio(session, finished_before=cutoff)
+            expired = await jobs.expired_audio(session, status=status, finished_before=cutoff)
             for job in expired:
                 await asyncio.to_thread(Path(job.audio_path or "").unlink, missing_ok=True)
                 job.audio_path = None

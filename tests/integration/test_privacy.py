@@ -35,8 +35,14 @@ async def test_mydata_sends_everything_as_json(sandbox: Sandbox, aisha: Chat) ->
     data = json.loads(await aisha.client.download(document["document"]["url"]))
     assert [entry["text"] for entry in data["reflections"]] == ENTRIES
     assert data["profile"]["display_name"] == "Aisha"
+    assert data["profile"]["pseudonym"].startswith("T-")
     assert any(tag["code"] for tag in data["reflections"][0]["tags"])
     assert await audit_actions(sandbox) == ["tutor_export"]
+    mark = await aisha.say("/mydata")
+    again = await aisha.wait_for(lambda m: bool(m.get("document")), after=mark)
+    second = json.loads(await aisha.client.download(again["document"]["url"]))
+    assert [row["action"] for row in second["audit_log"]] == ["tutor_export"], "my own audit rows"
+    assert all(entry["audio"] == [] for entry in second["reflections"])
 
 
 async def test_forget_erases_everything_after_confirmation(

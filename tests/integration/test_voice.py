@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -282,3 +285,46 @@ async def test_audio_retention_keeps_audio_for_its_period_then_deletes_it(
         assert await worker.purge_expired_audio() == 1
         [after] = await _jobs(sandbox)
     assert after.audio_path is None and not Path(job.audio_path).exists()
+
+
+async def test_audio_that_failed_is_kept_for_a_retry_then_purged(
+    voice_sandbox: Sandbox, voice_client: SandboxClient
+) -> None:
+    """Failed audio waits for /retry, but with no retention setting it still goes after 30 days."""
+    chat = Chat(voice_client, 1001, "Aisha", 1001)
+    await onboard(chat)
+    message_id = await send_voice(chat, b"This is not audio at all, just a text file.\n" * 20)
+    await wait_for_result(chat, message_id)
+    [job] = await _jobs(voice_sandbox)
+    assert job.status == "failed" and job.audio_path and Path(job.audio_path).is_file()
+    worker = voice_sandbox.app.bot_data.worker
+    assert worker is not None
+    assert await worker.purge_expired_audio() == 0, "kept for a retry"
+    async with voice_sandbox.app.bot_data.db.transaction() as session:
+        stored = await session.get(TranscriptionJob, job.id)
+        assert stored is not None and stored.finished_at is not None
+        stored.finished_at -= timedelta(days=31)
+    assert await worker.purge_expired_audio() == 1
+    [after] = await _jobs(voice_sandbox)
+    assert after.audio_path is None and not Path(job.audio_path).exists()
+
+
+async def test_mydata_includes_the_recordings_still_kept(
+    voice_sandbox: Sandbox, voice_client: SandboxClient
+) -> None:
+    chat = Chat(voice_client, 1001, "Aisha", 1001)
+    await onboard(chat)
+    kept = b"This is not audio at all, just a text file.\n" * 20  # failed, so it is kept
+    await wait_for_result(chat, await send_voice(chat, kept))
+    mark = await chat.say("/mydata")
+    archive = await chat.wait_for(
+        lambda m: (m.get("document") or {}).get("file_name") == "my-recordings.zip", after=mark
+    )
+    with zipfile.ZipFile(io.BytesIO(await voice_client.download(archive["document"]["url"]))) as z:
+        [name] = z.namelist()
+        assert z.read(name) == kept
+    document = await chat.wait_for(
+        lambda m: (m.get("document") or {}).get("file_name") == "my-reflections.json", after=mark
+    )
+    data = json.loads(await voice_client.download(document["document"]["url"]))
+    assert data["reflections"][0]["audio"][0]["file"] == name
