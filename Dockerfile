@@ -3,7 +3,13 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DATA_DIR=/data
 
-RUN useradd --create-home --uid 1000 reflect && mkdir -p /data && chown reflect /data
+# ffmpeg decodes every audio format Telegram hands us (openai-whisper needs the binary).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
+
+# Never run as root: the bot only needs its data folder.
+RUN useradd --create-home --uid 1000 reflect && mkdir -p /data/models && chown -R reflect /data
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
@@ -14,7 +20,8 @@ COPY prompts ./prompts
 RUN pip install .
 
 USER reflect
-VOLUME ["/data"]
+# /data holds audio awaiting transcription; /data/models caches any model downloaded by name.
+VOLUME ["/data", "/data/models"]
 # Applies migrations, then long-polls Telegram.
 ENTRYPOINT ["reflectbot"]
 CMD ["run"]

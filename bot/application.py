@@ -10,6 +10,7 @@ from typing import cast
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.database import Database
+from bot.health import HealthServer
 from bot.inbox import DurableUpdateQueue
 from bot.rate_limits import PerChatRateLimiter
 from bot.services.prompt_sets import load_prompt_sets
@@ -71,6 +72,11 @@ async def _post_init(app: BotApplication) -> None:
         retry_seconds=state.settings.delivery_retry_seconds,
     )
     await app.bot.set_my_commands(BOT_COMMANDS)
+    if state.settings.health_port:
+        state.health = HealthServer(
+            state.db, host=state.settings.health_host, port=state.settings.health_port
+        )
+        await state.health.start()
     if state.settings.run_worker:
         _start_worker(app, state)
     logger.info("bot @%s ready", app.bot.username)
@@ -103,6 +109,8 @@ async def _post_shutdown(app: BotApplication) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await state.worker_task
     state.inbox.db = None
+    if state.health is not None:
+        await state.health.stop()
     if state.has_db:
         await state.db.dispose()
         state.db = None

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     delivery_retry_seconds: float = Field(default=10.0, gt=0)
     update_retry_seconds: float = Field(default=5.0, gt=0)
     run_worker: bool = True
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(default=0, ge=0, le=65535)
     guided_timeout_hours: float = Field(default=12.0, gt=0)
 
     @field_validator("coordinator_ids", mode="before")

@@ -12,6 +12,7 @@ from bot.services import guided
 
 if TYPE_CHECKING:
     from bot.database import Database
+    from bot.health import HealthServer
     from bot.services.identity import Identity
     from bot.services.prompt_sets import PromptSet
     from bot.settings import Settings
@@ -37,6 +38,7 @@ class AppState:
         self._tagger: Tagger | None = None
         self.prompt_sets: dict[str, PromptSet] = {}
         self.inbox = DurableUpdateQueue()
+        self.health: HealthServer | None = None
 
     @property
     def settings(self) -> Settings:

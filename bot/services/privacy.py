@@ -20,7 +20,6 @@ from storage import tags as tag_store
 from storage import tutors as tutor_store
 from storage.models import Reflection
 
-
 AUDIO_FOLDER = "audio"  # inside the zip, and how the JSON names each recording
 
 

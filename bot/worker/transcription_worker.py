@@ -23,7 +23,7 @@ from bot.tagging.tagger import Tagger
 from bot.transcription.base import Transcriber
 from bot.transcription.errors import AudioError
 from bot.views.delivery import Deliverer
-from storage import jobs
+from storage import health, jobs
 from storage.base import utcnow
 from storage.models import TranscriptionJob
 from storage.vocabulary import FailureKind, JobStatus
@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 CHAT_ACTION_EVERY_S = 4.5
 HOUSEKEEPING_EVERY_S = 3600.0
 FAILED_AUDIO_MIN_DAYS = 30
+HEARTBEAT_EVERY_S = 15.0
 
 
 def _complete_file(path: Path, expected_size: int | None) -> bool:
@@ -69,6 +70,7 @@ class TranscriptionWorker:
         self.audio_dir = settings.data_dir / "audio"
         self._last_housekeeping = -HOUSEKEEPING_EVERY_S
         self._last_sweep = -HOUSEKEEPING_EVERY_S
+        self._last_beat = -HOUSEKEEPING_EVERY_S
 
     def wake(self) -> None:
         """Called after a handler enqueues, so a new voice note does not wait for the next poll."""
@@ -84,10 +86,22 @@ class TranscriptionWorker:
                 logger.info("requeued %d transcription(s) interrupted by a restart", rescued)
         while True:
             worked = await self._run_safely()
+            await self._beat()
             await self._sweep_deliveries()
             if not worked:
                 await self._housekeeping()
                 await self._idle()
+
+    async def _beat(self) -> None:
+        """Tells the health check this worker is alive, at most every HEARTBEAT_EVERY_S."""
+        if time.monotonic() - self._last_beat < HEARTBEAT_EVERY_S:
+            return
+        self._last_beat = time.monotonic()
+        try:
+            async with self.db.transaction() as session:
+                await health.beat(session, worker_id=self.worker_id)
+        except Exception as error:
+            logger.warning("worker heartbeat not recorded: %s", type(error).__name__)
 
     async def _sweep_deliveries(self) -> None:
         """Results Telegram refused earlier are tried again while the worker runs, not at restart."""
