@@ -27,6 +27,13 @@ def add_core_commands(subparsers: Any) -> None:
     run = subparsers.add_parser(
         "run", help="run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)"
     )
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="receive updates at this public HTTPS URL instead of long polling",
+    )
+    run.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on")
+    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
     run.set_defaults(handler=run_bot)
 
     sandbox = subparsers.add_parser(
@@ -63,8 +70,14 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     settings.bot_token()
     prepare_database(settings)
     logging.getLogger("telegram.ext").addFilter(QuietAbout(InvalidToken))
+    app = build_application(settings)
     try:
-        build_application(settings).run_polling(drop_pending_updates=False)
+        if args.webhook:
+            from bot.webhook import serve_webhook
+
+            asyncio.run(serve_webhook(app, url=args.webhook, listen=args.listen, port=args.port))
+        else:
+            app.run_polling(drop_pending_updates=False)
     except InvalidToken:
         raise SettingsError(REJECTED_TOKEN) from None
     return 0

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.inbox import DurableUpdateQueue
 from bot.services import guided
+from bot.services.limits import RateLimits
 
 if TYPE_CHECKING:
     from bot.database import Database
@@ -39,6 +40,7 @@ class AppState:
         self.prompt_sets: dict[str, PromptSet] = {}
         self.inbox = DurableUpdateQueue()
         self.health: HealthServer | None = None
+        self.limits = RateLimits()
 
     @property
     def settings(self) -> Settings:
@@ -104,6 +106,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppS
         super().__init__(application, chat_id, user_id)
         self.identity: Identity | None = None
         self.identity_known = False
+        self.within_limits: bool | None = None
 
 
 BotApplication = Application[

@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.services.identity import Identity, resolve
+from bot.services.limits import COMMANDS, RECORDINGS, Limit
 from bot.state import Context
 from bot.views.onboarding import step_question
 from handlers.common import state
@@ -52,11 +53,40 @@ def requires(*roles: Role, onboarded: bool = True) -> Callable[[GatedHandler], C
             if who is None or (onboarded and not who.onboarded) or who.role not in allowed:
                 await _refuse(update, context, who)
                 raise ApplicationHandlerStop
+            if not await within_limits(update, context):
+                raise ApplicationHandlerStop
             await handler(update, context, who)
 
         return gated
 
     return decorate
+
+
+async def within_limits(update: Update, context: Context) -> bool:
+    """Commands and recordings are rate-limited per person; asked once per update."""
+    if context.within_limits is None:
+        context.within_limits = True
+        limited = _limited_kind(update)
+        user, chat = update.effective_user, update.effective_chat
+        if limited is not None and user is not None:
+            kind, limit = limited
+            limits = state(context).limits
+            context.within_limits = limits.allow(user.id, kind, limit)
+            if not context.within_limits and chat and limits.first_refusal(user.id, kind):
+                await chat.send_message(state(context).texts("slow_down"))
+    return context.within_limits
+
+
+def _limited_kind(update: Update) -> tuple[str, Limit] | None:
+    """Recordings cost transcription time and commands cost replies; plain text is free."""
+    message = update.message
+    if message is None:
+        return None
+    if message.voice or message.audio or message.video_note or message.document:
+        return "recording", RECORDINGS
+    if message.text and message.text.startswith("/"):
+        return "command", COMMANDS
+    return None
 
 
 async def _refuse(update: Update, context: Context, who: Identity | None) -> None:

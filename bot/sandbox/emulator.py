@@ -72,6 +72,7 @@ class BotApiEmulator:
 
     async def _on_shutdown(self, app: web.Application) -> None:
         """End open long polls so the server stops at once rather than after their timeout."""
+        await self.state.webhook.delete()
         await self.state.updates.release_pollers()
 
 

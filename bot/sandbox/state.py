@@ -13,6 +13,7 @@ from bot.sandbox.files import FileStore
 from bot.sandbox.models import BotIdentity, JsonDict
 from bot.sandbox.people import DEFAULT_PEOPLE, Person
 from bot.sandbox.updates import UpdateQueue
+from bot.sandbox.webhook import Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class SandboxState:
         self.users: dict[int, Person] = {}
         self.chats = ChatBook()
         self.updates = UpdateQueue()
+        self.webhook = Webhook(self.updates)
         self.files = FileStore(storage_dir / "files")
         self.faults = FaultBook()
         self.callbacks = CallbackBook()

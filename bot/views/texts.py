@@ -30,6 +30,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "needs_start": frozenset(),
     "finish_onboarding": frozenset(),
     "not_allowed": frozenset(),
+    "slow_down": frozenset(),
     "reflection_saved": frozenset({"name", "count"}),
     "entry_edited": frozenset(),
     "answer_edited": frozenset(),

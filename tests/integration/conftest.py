@@ -108,7 +108,11 @@ def fast_transcriber(models_dir: Path) -> Transcriber:
 
 
 @pytest.fixture
-def sandbox_settings(tmp_path: Path) -> Settings:
+def sandbox_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """SQLite by default; `parametrize("sandbox_settings", BACKENDS, indirect=True)` adds PostgreSQL."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url = request.getfixturevalue("fresh_postgres_url")
+        return make_settings(tmp_path / "data", run_worker=False, database_url=url)
     return make_settings(tmp_path / "data", run_worker=False)
 
 

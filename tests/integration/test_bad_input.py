@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from bot.sandbox.runner import Sandbox
-from bot.settings import Settings
 from storage.models import Tutor
-from tests.conftest import BACKENDS, make_settings
+from tests.conftest import BACKENDS
 from tests.integration.conftest import Chat, bot_says, onboard, stored_reflections
 
 CORPUS = {
@@ -26,12 +23,7 @@ CORPUS = {
 }
 
 
-@pytest.fixture(params=BACKENDS)
-def sandbox_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    if request.param == "postgresql":
-        url = request.getfixturevalue("fresh_postgres_url")
-        return make_settings(tmp_path / "data", run_worker=False, database_url=url)
-    return make_settings(tmp_path / "data", run_worker=False)
+pytestmark = pytest.mark.parametrize("sandbox_settings", BACKENDS, indirect=True)
 
 
 @pytest.mark.parametrize("case", CORPUS)

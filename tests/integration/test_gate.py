@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 from telegram import Update
@@ -11,13 +9,12 @@ from telegram.ext import CommandHandler
 
 from bot.sandbox.runner import Sandbox
 from bot.services.identity import Identity
-from bot.settings import Settings
 from bot.state import Context
 from handlers import BOT_COMMANDS
 from handlers.gate import requires
 from storage.models import Reflection, Tutor
 from storage.vocabulary import OnboardingStep, Role
-from tests.conftest import BACKENDS, make_settings
+from tests.conftest import BACKENDS
 from tests.integration.conftest import Chat, Message, bot_says, is_bot, onboard, text_of
 
 NEEDS_START = "send /start first"
@@ -27,13 +24,7 @@ OPEN_TO_STRANGERS = {"start", "help"}
 GATED_COMMANDS = [c.command for c in BOT_COMMANDS if c.command not in OPEN_TO_STRANGERS]
 
 
-@pytest.fixture(params=BACKENDS)
-def sandbox_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """The gate reads the database on every update, so it is tried on both."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("fresh_postgres_url")
-        return make_settings(tmp_path / "data", run_worker=False, database_url=url)
-    return make_settings(tmp_path / "data", run_worker=False)
+pytestmark = pytest.mark.parametrize("sandbox_settings", BACKENDS, indirect=True)
 
 
 async def count(sandbox: Sandbox, model: type[Tutor] | type[Reflection]) -> int:

@@ -10,6 +10,7 @@ import asyncio
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -45,15 +46,34 @@ async def emulator_url(tmp_path: Path) -> AsyncIterator[str]:
         yield url
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bot_env(data_dir: Path, emulator_url: str, database_url: str) -> dict[str, str]:
+    """What `reflectbot run` needs to talk to the emulator, with no worker of its own."""
+    return {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": database_url,
+        "TELEGRAM_API_URL": emulator_url,
+        "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
+        "RUN_WORKER": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 class BotProcess:
     """`reflectbot run` against the emulator; killed without warning, started again."""
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
+    def __init__(self, env: dict[str, str], options: list[str]) -> None:
+        self.env, self.options = env, options
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "bot", "run"]
+        command = [sys.executable, "-m", "bot", "run", *self.options]
         self.process = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL)
 
     def kill(self) -> None:
@@ -67,18 +87,21 @@ class BotProcess:
             self.process.wait(timeout=30)
 
 
+@pytest.fixture(params=["polling", "webhook"])
+def delivery(request: pytest.FixtureRequest) -> list[str]:
+    """Long polling, or Telegram POSTing each update to our webhook until we answer 200."""
+    if request.param == "polling":
+        return []
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    return ["--webhook", url, "--listen", "127.0.0.1", "--port", str(port)]
+
+
 @pytest.fixture
-def bot(tmp_path: Path, emulator_url: str, database_url: str) -> Iterator[BotProcess]:
-    env = {
-        **os.environ,
-        "DATA_DIR": str(tmp_path / "data"),
-        "DATABASE_URL": database_url,
-        "TELEGRAM_API_URL": emulator_url,
-        "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
-        "RUN_WORKER": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = BotProcess(env)
+def bot(
+    tmp_path: Path, emulator_url: str, database_url: str, delivery: list[str]
+) -> Iterator[BotProcess]:
+    process = BotProcess(bot_env(tmp_path / "data", emulator_url, database_url), delivery)
     process.start()
     yield process
     process.stop()

@@ -5,15 +5,14 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from bot.logs import LIBRARY_LEVELS, configure_logging
 from bot.sandbox.runner import Sandbox
-from bot.settings import SANDBOX_TOKEN, Settings
-from tests.conftest import BACKENDS, make_settings
+from bot.settings import SANDBOX_TOKEN
+from tests.conftest import BACKENDS
 from tests.integration.conftest import Chat, bot_says, onboard
 
 SECRETS = [
@@ -38,12 +37,7 @@ POSTGRES_TRIGGER = [
 ]
 
 
-@pytest.fixture(params=BACKENDS)
-def sandbox_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    if request.param == "postgresql":
-        url = request.getfixturevalue("fresh_postgres_url")
-        return make_settings(tmp_path / "data", run_worker=False, database_url=url)
-    return make_settings(tmp_path / "data", run_worker=False)
+pytestmark = pytest.mark.parametrize("sandbox_settings", BACKENDS, indirect=True)
 
 
 @pytest.fixture
