@@ -37,6 +37,7 @@ async def echo_bot() -> AsyncIterator[str]:
     """The baseline: an emulator and the smallest PTB bot that answers every message."""
     with tempfile.TemporaryDirectory() as scratch:
         emulator = BotApiEmulator(token=SANDBOX_TOKEN, storage_dir=Path(scratch))
+        emulator.state.flood.limits = None  # measure the bots, not Telegram's limits
         runner = web.AppRunner(emulator.web_app(), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -70,6 +71,7 @@ async def reflection_bot(database_url: str | None = None) -> AsyncIterator[str]:
             _env_file=None, data_dir=Path(scratch), run_worker=False, rate_limit=False, **database
         )
         async with running_sandbox(settings) as sandbox:
+            sandbox.emulator.state.flood.limits = None
             yield sandbox.url
 
 

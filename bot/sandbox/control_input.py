@@ -12,6 +12,10 @@ from bot.sandbox.errors import ControlError
 
 logger = logging.getLogger(__name__)
 
+# Telegram ids fit in 52 bits; anything larger (or a user id of zero or less) cannot exist.
+MAX_ID = 2**52
+NAME_LIMITS = {"first_name": 64, "title": 128}
+
 
 async def json_object(request: web.Request) -> dict[str, Any]:
     try:
@@ -28,9 +32,20 @@ def whole_number(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ControlError(f"{name} must be a whole number")
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ControlError(f"{name} must be a whole number") from None
+    if abs(number) >= MAX_ID:
+        raise ControlError(f"{name} is larger than any Telegram id or count")
+    return number
+
+
+def user_id(body: dict[str, Any], name: str = "user_id") -> int:
+    """A person's id: positive, as every Telegram user id is."""
+    value = required_int(body, name)
+    if value <= 0:
+        raise ControlError(f"{name} must be a positive Telegram user id")
+    return value
 
 
 def required_int(body: dict[str, Any], name: str) -> int:
@@ -49,7 +64,7 @@ def required_text(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value.strip():
         raise ControlError(f"{name} is required and must be text")
-    return value
+    return _within_limit(value, name)
 
 
 def optional_text(body: dict[str, Any], name: str) -> str | None:
@@ -58,6 +73,14 @@ def optional_text(body: dict[str, Any], name: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ControlError(f"{name} must be text")
+    return _within_limit(value, name)
+
+
+def _within_limit(value: str, name: str) -> str:
+    """Names and titles are as short as Telegram allows; message text has its own check."""
+    limit = NAME_LIMITS.get(name)
+    if limit is not None and len(value) > limit:
+        raise ControlError(f"{name} must be at most {limit} characters")
     return value
 
 

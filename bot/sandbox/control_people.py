@@ -14,6 +14,7 @@ from bot.sandbox.control_input import (
     optional_text,
     required_int,
     required_text,
+    user_id,
     whole_number,
 )
 from bot.sandbox.errors import ControlError
@@ -43,7 +44,7 @@ class PeopleRoutes:
         body = await json_object(request)
         posted = await inbox.say(
             self._state,
-            user_id=required_int(body, "user_id"),
+            user_id=user_id(body),
             chat_id=optional_int(body, "chat_id"),
             text=required_text(body, "text"),
             first_name=optional_text(body, "first_name"),
@@ -56,7 +57,7 @@ class PeopleRoutes:
         body = await json_object(request)
         posted = await inbox.edit(
             self._state,
-            user_id=required_int(body, "user_id"),
+            user_id=user_id(body),
             chat_id=optional_int(body, "chat_id"),
             message_id=required_int(body, "message_id"),
             text=required_text(body, "text"),
@@ -69,7 +70,7 @@ class PeopleRoutes:
         upload = _media_upload(fields, files.get("file"))
         posted = await inbox.send_media(
             self._state,
-            user_id=required_int(fields, "user_id"),
+            user_id=user_id(fields),
             chat_id=optional_int(fields, "chat_id"),
             upload=upload,
         )
@@ -82,7 +83,7 @@ class PeopleRoutes:
             raise ControlError("data is required and must be the button's callback_data")
         posted = await inbox.tap(
             self._state,
-            user_id=required_int(body, "user_id"),
+            user_id=user_id(body),
             chat_id=required_int(body, "chat_id"),
             message_id=required_int(body, "message_id"),
             data=data,
@@ -106,9 +107,7 @@ class PeopleRoutes:
         blocked = body.get("blocked", True)
         if not isinstance(blocked, bool):
             raise ControlError("blocked must be true or false")
-        posted = await membership.set_blocked(
-            self._state, user_id=required_int(body, "user_id"), blocked=blocked
-        )
+        posted = await membership.set_blocked(self._state, user_id=user_id(body), blocked=blocked)
         return web.json_response({"blocked": blocked, "update_id": posted.update_id})
 
 

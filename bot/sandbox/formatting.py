@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from bot.sandbox.errors import bad_request
@@ -13,6 +14,12 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 4096
 MAX_CAPTION_CHARS = 1024
+# What Telegram's server marks up in plain text by itself.
+AUTO_ENTITIES = (
+    ("url", re.compile(r"\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")),
+    ("mention", re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")),
+    ("bot_command", re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?\b")),
+)
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,30 @@ def format_text(source: str, parse_mode: str | None) -> Formatted:
 
 
 def message_text(source: str | None, parse_mode: str | None, *, editing: bool = False) -> Formatted:
-    """A message body must be non-empty after parsing and at most 4096 characters."""
-    formatted = format_text(source or "", parse_mode)
-    if not formatted.text.strip():
+    """Telegram trims a message's ends; it must then be non-empty and at most 4096 characters."""
+    if not source:
         raise bad_request("message text is empty")
-    if len(formatted.text) > MAX_TEXT_CHARS:
+    formatted = format_text(source, parse_mode)
+    trimmed = formatted.text.strip()
+    if not trimmed:
+        raise bad_request("text must be non-empty")
+    if len(trimmed) > MAX_TEXT_CHARS:
         raise bad_request("MESSAGE_TOO_LONG" if editing else "message is too long")
-    return formatted
+    return Formatted(trimmed, formatted.source, formatted.parse_mode)
+
+
+def auto_entities(text: str) -> list[dict[str, object]]:
+    """Links, @mentions and /commands, with offsets in UTF-16 code units as Telegram counts."""
+    found = []
+    for kind, pattern in AUTO_ENTITIES:
+        for match in pattern.finditer(text):
+            offset = _utf16_length(text[: match.start()])
+            found.append({"type": kind, "offset": offset, "length": _utf16_length(match.group())})
+    return sorted(found, key=lambda entity: int(str(entity["offset"])))
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def caption_text(source: str | None, parse_mode: str | None) -> Formatted | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,7 @@ class CallbackRecord:
     chat_id: int
     message_id: int
     data: str
+    tapped_at: float = field(default_factory=time.monotonic)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     text: str | None = None
     show_alert: bool = False

@@ -10,6 +10,7 @@ from bot.sandbox.callbacks import CallbackBook
 from bot.sandbox.chats import ChatBook
 from bot.sandbox.faults import FaultBook
 from bot.sandbox.files import FileStore
+from bot.sandbox.flood import FloodGate
 from bot.sandbox.models import BotIdentity, JsonDict
 from bot.sandbox.people import DEFAULT_PEOPLE, Person
 from bot.sandbox.updates import UpdateQueue
@@ -18,6 +19,9 @@ from bot.sandbox.webhook import Webhook
 logger = logging.getLogger(__name__)
 
 MAX_USERS = 10_000
+
+
+CALLBACK_EXPIRY_SECONDS = 15.0
 
 
 class SandboxState:
@@ -38,6 +42,8 @@ class SandboxState:
         self.faults = FaultBook()
         self.callbacks = CallbackBook()
         self.commands: dict[str, list[JsonDict]] = {}
+        self.callback_expiry_seconds = CALLBACK_EXPIRY_SECONDS
+        self.flood = FloodGate()
 
     def person(self, user_id: int) -> Person | None:
         """People who have spoken, then the page's personas."""

@@ -46,7 +46,9 @@ def test_limits_count_what_people_see() -> None:
         message_text("x" * 4097, None, editing=True)
     with pytest.raises(ApiError, match="message caption is too long"):
         caption_text("x" * 1025, None)
-    with pytest.raises(ApiError, match="message text is empty"):
+    with pytest.raises(ApiError, match="text must be non-empty"):
         message_text("<b> </b>", "HTML")
+    with pytest.raises(ApiError, match="message text is empty"):
+        message_text("", None)
     with pytest.raises(ApiError, match="unsupported parse_mode"):
         format_text("x", "BBCode")

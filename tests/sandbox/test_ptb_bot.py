@@ -204,7 +204,7 @@ async def test_telegram_limits(bot: telegram.Bot, client: SandboxClient) -> None
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(AISHA, "x" * 4097)
     assert len((await bot.send_message(AISHA, "x" * 4096)).text or "") == 4096
-    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
+    with pytest.raises(BadRequest, match=r"(?i)text must be non-empty"):
         await bot.send_message(AISHA, "   ")
     too_long_data = InlineKeyboardMarkup([[InlineKeyboardButton("Tag", callback_data="t" * 65)]])
     with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.sandbox.errors import bad_request
 from bot.sandbox.files import DOWNLOAD_LIMIT_BYTES
@@ -65,6 +66,8 @@ async def answer_callback_query(state: SandboxState, params: Params) -> bool:
     record = state.callbacks.get(params.string("callback_query_id") or "")
     if record is None or record.answered.is_set():
         raise bad_request(STALE_QUERY)
+    if time.monotonic() - record.tapped_at > state.callback_expiry_seconds:
+        raise bad_request(STALE_QUERY)  # Telegram gives a bot about 15 s to answer a tap
     text = params.string("text")
     if text is not None and len(text) > MAX_CALLBACK_ANSWER_CHARS:
         raise bad_request("MESSAGE_TOO_LONG")

@@ -6,7 +6,7 @@ import logging
 import time
 
 from bot.sandbox.errors import ApiError, bad_request
-from bot.sandbox.formatting import caption_text, message_text
+from bot.sandbox.formatting import auto_entities, caption_text, message_text
 from bot.sandbox.keyboards import parse_markup
 from bot.sandbox.methods.targets import bot_message, writable_chat
 from bot.sandbox.methods.types import MethodHandler
@@ -48,9 +48,11 @@ async def edit_message_text(state: SandboxState, params: Params) -> JsonDict:
         raise bad_request("there is no text in the message to edit")
     text = message_text(params.string("text"), params.string("parse_mode"), editing=True)
     inline = _inline_markup(params)
-    if text == message.text and inline == message.inline_markup:
-        raise _not_modified()
+    unchanged_text = message.text is not None and text.text == message.text.text
+    if unchanged_text and inline == message.inline_markup:
+        raise _not_modified()  # judged on what the chat shows, after trimming
     message.text, message.inline_markup = text, inline
+    message.entities = auto_entities(text.text)
     return _saved(state, chat, message)
 
 

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from bot.sandbox.errors import bad_request
-from bot.sandbox.formatting import caption_text, message_text
+from bot.sandbox.formatting import auto_entities, caption_text, message_text
 from bot.sandbox.keyboards import parse_markup
 from bot.sandbox.methods.targets import reply_target, writable_chat
 from bot.sandbox.methods.types import MethodHandler
@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 
 
 def post_from_bot(state: SandboxState, chat: Chat, params: Params, **fields: Any) -> JsonDict:
-    """Every send shares markup and reply handling; the result is the new Message."""
+    """Every send shares flood control, markup and reply handling; the result is the new Message."""
+    state.flood.check(chat)
     markup = parse_markup(params.json_value("reply_markup"))
     message = state.chats.post(
         chat,
@@ -38,7 +39,7 @@ def post_from_bot(state: SandboxState, chat: Chat, params: Params, **fields: Any
 async def send_message(state: SandboxState, params: Params) -> JsonDict:
     chat = writable_chat(state, params)
     text = message_text(params.string("text"), params.string("parse_mode"))
-    return post_from_bot(state, chat, params, text=text)
+    return post_from_bot(state, chat, params, text=text, entities=auto_entities(text.text))
 
 
 async def _send_media(state: SandboxState, params: Params, kind: str) -> JsonDict:
