@@ -57,3 +57,27 @@ async def test_a_nul_in_a_name_is_dropped(sandbox: Sandbox, aisha: Chat) -> None
         tutor = (await session.execute(select(Tutor))).scalar_one()
     assert tutor.display_name == "Aisha"
     assert await stored_reflections(sandbox) == []
+
+
+async def test_a_channel_post_is_ignored(sandbox: Sandbox, aisha: Chat) -> None:
+    """The bot is not for channels: a post reaching it stores nothing and answers nothing."""
+    from telegram import Update
+
+    await onboard(aisha)
+    post = Update.de_json(
+        {
+            "update_id": 55_555,
+            "channel_post": {
+                "message_id": 3,
+                "date": 1_700_000_000,
+                "chat": {"id": -1001234, "type": "channel", "title": "Music service news"},
+                "text": "Leo in year 5 had a hard week at home",
+            },
+        },
+        sandbox.app.bot,
+    )
+    assert post is not None
+    await sandbox.app.process_update(post)
+    await aisha.wait_for(bot_says("haven't saved any"), after=await aisha.say("/history"))
+    assert await stored_reflections(sandbox) == []
+    assert sandbox.emulator.state.chats.get(-1001234) is None, "nothing was sent to the channel"
