@@ -1,27 +1,29 @@
 """Typed reflections, their edits, and /history."""
 
 import contextlib
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.services import edits, entries
 from bot.services.identity import Identity
-from bot.state import BotApplication, Context
+from bot.state import AppState, BotApplication, Context
 from bot.views import keyboards
 from handlers.common import EDITED, PRIVATE, state
 from handlers.gate import requires
 
+T = TypeVar("T")
+TextService = Callable[..., Awaitable[T]]
 
-@requires()
-async def on_text(update: Update, context: Context, who: Identity) -> None:
-    app = state(context)
-    message = update.effective_message
-    assert message and message.text
+
+async def _take_text(app: AppState, who: Identity, message: Message, service: TextService[T]) -> T:
+    """A typed or edited message handed to its service in one transaction."""
     async with app.db.transaction() as session:
-        outcome = await entries.receive_text(
+        return await service(
             session,
             who=who,
             chat_id=message.chat_id,
@@ -29,6 +31,14 @@ async def on_text(update: Update, context: Context, who: Identity) -> None:
             text=message.text,
             tagger=app.tagger,
         )
+
+
+@requires()
+async def on_text(update: Update, context: Context, who: Identity) -> None:
+    app = state(context)
+    message = update.effective_message
+    assert message and message.text
+    outcome = await _take_text(app, who, message, entries.receive_text)
     if outcome.review is None:
         return  # Telegram delivered it again; the tutor already has our answer
     if outcome.kind == entries.TextKind.CORRECTED:
@@ -74,15 +84,7 @@ async def on_edit(update: Update, context: Context, who: Identity) -> None:
     app = state(context)
     message = update.edited_message
     assert message and message.text
-    async with app.db.transaction() as session:
-        outcome = await edits.apply_edit(
-            session,
-            who=who,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            text=message.text,
-            tagger=app.tagger,
-        )
+    outcome = await _take_text(app, who, message, edits.apply_edit)
     if outcome.kind == edits.EditKind.NOTHING:
         return
     if outcome.review is not None and outcome.reply_message_id is not None:
