@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from telegram import Bot, Update
 
 from bot.database import Database
 from storage import inbox
+from storage.base import utcnow
 
 logger = logging.getLogger(__name__)
+
+# Telegram keeps an unconfirmed update for a day; until then it may send a handled one again.
+REMEMBER_HANDLED = timedelta(days=1)
 
 
 class DurableUpdateQueue(asyncio.Queue[object]):
@@ -47,7 +52,8 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         """Updates received before a crash but never handled go to the front of the queue."""
         assert self.db is not None
         async with self.db.transaction() as session:
-            payloads = [row.payload for row in await inbox.waiting(session)]
+            await inbox.forget_handled(session, before=utcnow() - REMEMBER_HANDLED)
+            payloads = [row.payload for row in await inbox.waiting(session) if row.payload]
         for payload in payloads:
             update = Update.de_json(payload, bot)
             if update is not None:

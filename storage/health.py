@@ -23,7 +23,9 @@ class Backlog:
 
 
 async def backlog(session: AsyncSession) -> Backlog:
-    inbox = await session.scalar(select(func.count()).select_from(InboxUpdate))
+    inbox = await session.scalar(
+        select(func.count()).select_from(InboxUpdate).where(InboxUpdate.handled_at.is_(None))
+    )
     waiting = TranscriptionJob.status.in_([JobStatus.PENDING, JobStatus.RUNNING])
     queued, oldest = (
         await session.execute(

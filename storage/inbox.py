@@ -1,9 +1,10 @@
-"""The durable inbox: updates stored before they are confirmed, deleted once handled."""
+"""The durable inbox: updates stored before they are confirmed, emptied once handled."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -14,7 +15,7 @@ from storage.upsert import insert_if_absent
 async def accept(
     session: AsyncSession, *, update_id: int, chat_id: int | None, payload: dict[str, Any]
 ) -> bool:
-    """False when this update is already waiting, as one Telegram sends again after a restart."""
+    """False when this update is known already: waiting, or handled in the last day."""
     values = {
         "update_id": update_id,
         "chat_id": chat_id,
@@ -28,16 +29,30 @@ async def accept(
 
 
 async def finish(session: AsyncSession, *, update_ids: Sequence[int]) -> None:
-    """Handled updates leave the inbox; their text lives on only in the entries they made."""
-    await session.execute(delete(InboxUpdate).where(InboxUpdate.update_id.in_(update_ids)))
+    """Handled: the payload goes (its text lives on only in the entries it made), the id stays."""
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id.in_(update_ids))
+        .values(payload=None, handled_at=utcnow())
+    )
 
 
 async def waiting(session: AsyncSession) -> Sequence[InboxUpdate]:
     """Everything received but not yet handled, oldest first."""
-    result = await session.execute(select(InboxUpdate).order_by(InboxUpdate.update_id))
+    result = await session.execute(
+        select(InboxUpdate).where(InboxUpdate.handled_at.is_(None)).order_by(InboxUpdate.update_id)
+    )
     return result.scalars().all()
 
 
 async def backlog(session: AsyncSession) -> int:
-    result = await session.execute(select(func.count()).select_from(InboxUpdate))
+    result = await session.execute(
+        select(func.count()).select_from(InboxUpdate).where(InboxUpdate.handled_at.is_(None))
+    )
     return int(result.scalar_one())
+
+
+async def forget_handled(session: AsyncSession, *, before: datetime) -> int:
+    """Ids older than Telegram keeps an update (a day) can no longer come back."""
+    result = await session.execute(delete(InboxUpdate).where(InboxUpdate.handled_at < before))
+    return int(getattr(result, "rowcount", 0))

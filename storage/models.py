@@ -208,16 +208,18 @@ class AuditEvent(Base):
 class InboxUpdate(Base):
     """An update from Telegram, kept from the moment it arrives until its handlers have run.
 
-    Written before Telegram is told the update was received, and deleted once it has been
-    handled, so a crash in between replays it instead of losing it.
+    Written before Telegram is told the update was received, so a crash before it is handled
+    replays it instead of losing it. Once handled, its payload (the tutor's words) is dropped
+    but its id stays a day, so Telegram sending it again after a crash changes nothing.
     """
 
     __tablename__ = "inbox_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
 
 
 class WorkerHeartbeat(Base):

@@ -23,7 +23,7 @@ from bot.tagging.tagger import Tagger
 from bot.transcription.base import Transcriber
 from bot.transcription.errors import AudioError
 from bot.views.delivery import Deliverer
-from storage import health, jobs
+from storage import health, inbox, jobs
 from storage.base import utcnow
 from storage.models import TranscriptionJob
 from storage.vocabulary import FailureKind, JobStatus
@@ -121,6 +121,8 @@ class TranscriptionWorker:
         purged = await self.purge_expired_audio()
         if purged:
             logger.info("deleted %d audio file(s) past their retention period", purged)
+        async with self.db.transaction() as session:
+            await inbox.forget_handled(session, before=utcnow() - timedelta(days=1))
 
     async def purge_expired_audio(self) -> int:
         """Kept audio lives AUDIO_RETENTION_DAYS; audio that failed to transcribe, at least 30 days.

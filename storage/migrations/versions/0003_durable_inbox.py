@@ -23,11 +23,18 @@ def upgrade() -> None:
         "inbox_updates",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=True),
-        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("received_at", storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("handled_at", storage.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_inbox_updates")),
     )
+    with op.batch_alter_table("inbox_updates") as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inbox_updates_handled_at"), ["handled_at"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inbox_updates") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inbox_updates_handled_at"))
     op.drop_table("inbox_updates")

@@ -1,0 +1,35 @@
+"""The inbox remembers handled updates for a day, without their words, so none runs twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.database import Database
+from storage import inbox
+from storage.base import utcnow
+
+PAYLOAD = {"update_id": 7, "message": {"text": "A tutor's words"}}
+
+
+async def test_a_handled_update_sent_again_is_not_taken_twice(database: Database) -> None:
+    async with database.transaction() as session:
+        assert await inbox.accept(session, update_id=7, chat_id=1, payload=PAYLOAD)
+        assert not await inbox.accept(session, update_id=7, chat_id=1, payload=PAYLOAD)
+        await inbox.finish(session, update_ids=[7])
+    async with database.transaction() as session:
+        assert not await inbox.accept(session, update_id=7, chat_id=1, payload=PAYLOAD)
+        assert await inbox.waiting(session) == [] and await inbox.backlog(session) == 0
+
+
+async def test_handled_rows_keep_no_words_and_go_after_a_day(database: Database) -> None:
+    async with database.transaction() as session:
+        await inbox.accept(session, update_id=8, chat_id=1, payload=PAYLOAD)
+        await inbox.accept(session, update_id=9, chat_id=1, payload=PAYLOAD)
+        await inbox.finish(session, update_ids=[8])
+    async with database.transaction() as session:
+        [waiting] = await inbox.waiting(session)
+        assert waiting.update_id == 9 and waiting.payload == PAYLOAD
+        assert await inbox.forget_handled(session, before=utcnow() - timedelta(days=1)) == 0
+        assert await inbox.forget_handled(session, before=utcnow() + timedelta(seconds=1)) == 1
+    async with database.transaction() as session:
+        assert await inbox.accept(session, update_id=8, chat_id=1, payload=PAYLOAD)
