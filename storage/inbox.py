@@ -1,5 +1,7 @@
 """The durable inbox: updates stored before they are confirmed, emptied once handled."""
 
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,17 +17,35 @@ from storage.upsert import insert_if_absent
 async def accept(
     session: AsyncSession, *, update_id: int, chat_id: int | None, payload: dict[str, Any]
 ) -> bool:
-    """False when this update is known already: waiting, or handled in the last day."""
+    """False when this very update is known already: waiting, or handled in the last day.
+
+    The same id with different content is a new update (a sandbox started afresh, or
+    Telegram's ids starting again after a quiet week), so it replaces the remembered one.
+    """
+    digest = _digest(payload)
     values = {
         "update_id": update_id,
         "chat_id": chat_id,
         "payload": payload,
+        "digest": digest,
         "received_at": utcnow(),
     }
     new = await insert_if_absent(
         session, InboxUpdate, values, keys=["update_id"], returning="update_id"
     )
-    return new is not None
+    if new is not None:
+        return True
+    known = await session.get(InboxUpdate, update_id)
+    if known is None or known.digest == digest:
+        return False
+    known.chat_id, known.payload, known.digest = chat_id, payload, digest
+    known.received_at, known.handled_at = utcnow(), None
+    return True
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 async def finish(session: AsyncSession, *, update_ids: Sequence[int]) -> None:

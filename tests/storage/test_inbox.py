@@ -33,3 +33,15 @@ async def test_handled_rows_keep_no_words_and_go_after_a_day(database: Database)
         assert await inbox.forget_handled(session, before=utcnow() + timedelta(seconds=1)) == 1
     async with database.transaction() as session:
         assert await inbox.accept(session, update_id=8, chat_id=1, payload=PAYLOAD)
+
+
+async def test_the_same_id_with_other_content_is_a_new_update(database: Database) -> None:
+    """A sandbox started afresh numbers its updates from 1 again; those must not be dropped."""
+    other = {"update_id": 7, "message": {"text": "A different message"}}
+    async with database.transaction() as session:
+        await inbox.accept(session, update_id=7, chat_id=1, payload=PAYLOAD)
+        await inbox.finish(session, update_ids=[7])
+    async with database.transaction() as session:
+        assert await inbox.accept(session, update_id=7, chat_id=1, payload=other)
+        [waiting] = await inbox.waiting(session)
+        assert waiting.payload == other

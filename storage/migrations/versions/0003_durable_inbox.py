@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=True),
+        sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("received_at", storage.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("handled_at", storage.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_inbox_updates")),
