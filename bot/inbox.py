@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 # Telegram keeps an unconfirmed update for a day; until then it may send a handled one again.
 REMEMBER_HANDLED = timedelta(days=1)
+STORE_ATTEMPTS = 6
 
 
 class DurableUpdateQueue(asyncio.Queue[object]):
@@ -33,9 +34,27 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self._again: set[int] = set()
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and self.db is not None and not await self._store(item):
+        if isinstance(item, Update) and self.db is not None and not await self._keep(item):
             return  # already waiting in the inbox, and replayed from there
         await super().put(item)
+
+    async def _keep(self, update: Update) -> bool:
+        """Stores the update, waiting out a database hiccup (polling waits too, so nothing is
+        confirmed to Telegram meanwhile); past that, it is handled unstored rather than lost."""
+        for attempt in range(STORE_ATTEMPTS):
+            try:
+                return await self._store(update)
+            except Exception as error:
+                logger.warning(
+                    "inbox write failed for update %d: %s", update.update_id, type(error).__name__
+                )
+                await asyncio.sleep(min(0.2 * 2**attempt, 5.0))
+        logger.error(
+            "update %d handled without the inbox after %d failed writes",
+            update.update_id,
+            STORE_ATTEMPTS,
+        )
+        return True
 
     async def _store(self, update: Update) -> bool:
         assert self.db is not None

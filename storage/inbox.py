@@ -44,8 +44,8 @@ async def accept(
 
 
 def _digest(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))  # ASCII: any text
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 async def finish(session: AsyncSession, *, update_ids: Sequence[int]) -> None:
