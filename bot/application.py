@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import cast
 
+from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.database import Database
@@ -40,6 +42,9 @@ def build_application(
         .token(settings.bot_token())
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .read_timeout(settings.telegram_timeout_seconds)
+        .write_timeout(settings.telegram_timeout_seconds)
+        .media_write_timeout(settings.telegram_timeout_seconds)
         .context_types(ContextTypes(context=Context, bot_data=AppState))
         .update_queue(inbox)
         .concurrent_updates(PerChatUpdateProcessor(on_handled=inbox.handled))
@@ -70,8 +75,9 @@ async def _post_init(app: BotApplication) -> None:
         texts=state.texts,
         codebook=state.codebook,
         retry_seconds=state.settings.delivery_retry_seconds,
+        ack_grace=timedelta(seconds=2 * state.settings.telegram_timeout_seconds),
     )
-    await app.bot.set_my_commands(BOT_COMMANDS)
+    await _offer_commands(app)
     if state.settings.health_port:
         state.health = HealthServer(
             state.db, host=state.settings.health_host, port=state.settings.health_port
@@ -80,6 +86,14 @@ async def _post_init(app: BotApplication) -> None:
     if state.settings.run_worker:
         _start_worker(app, state)
     logger.info("bot @%s ready", app.bot.username)
+
+
+async def _offer_commands(app: BotApplication) -> None:
+    """The command menu is a convenience: Telegram refusing it must not stop the bot."""
+    try:
+        await app.bot.set_my_commands(BOT_COMMANDS)
+    except TelegramError as error:
+        logger.warning("could not set the command menu (%s); carrying on", type(error).__name__)
 
 
 def _start_worker(app: BotApplication, state: AppState) -> None:

@@ -77,7 +77,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
             asyncio.run(serve_webhook(app, url=args.webhook, listen=args.listen, port=args.port))
         else:
-            app.run_polling(drop_pending_updates=False)
+            app.run_polling(drop_pending_updates=False, bootstrap_retries=-1)
     except InvalidToken:
         raise SettingsError(REJECTED_TOKEN) from None
     return 0

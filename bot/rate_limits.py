@@ -1,4 +1,4 @@
-"""Telegram's flood limits, waited out per chat: one tutor's 429 never stalls everyone else."""
+"""How every Bot API call is made: flood waits per chat, and safe calls tried again."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
+
+from bot.telegram_errors import retry_after_seconds, transient
 
 logger = logging.getLogger(__name__)
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 MAX_REMEMBERED_CHATS = 1000
+# Calls that change nothing when made twice, so a 5xx or a timeout can simply be tried again.
+# Sends are not here: a send that may have landed is the update's to retry, not ours.
+REPEATABLE = frozenset(
+    {"editMessageText", "editMessageReplyMarkup", "getFile", "setMyCommands", "sendChatAction"}
+)
+REPEAT_PAUSES = (0.5, 1.0, 2.0)
 
 
 class PerChatRateLimiter(AIORateLimiter):
@@ -42,6 +49,7 @@ class PerChatRateLimiter(AIORateLimiter):
     ) -> JSONResult:
         chat_id = data.get("chat_id")
         retries = rate_limit_args or self._max_retries
+        repeated = False
         for attempt in range(retries + 1):
             await self._wait_for(chat_id)
             try:
@@ -59,6 +67,16 @@ class PerChatRateLimiter(AIORateLimiter):
                     raise
                 self._pause(chat_id, wait)
                 logger.info("flood limit on %s: that chat waits %.1fs", endpoint, wait)
+            except BadRequest as error:
+                if repeated and "not modified" in error.message.lower():
+                    return True  # the first try had worked after all
+                raise
+            except TelegramError as error:
+                if attempt == retries or not _repeatable(endpoint, error):
+                    raise
+                repeated = True
+                logger.info("%s failed (%s); trying again", endpoint, type(error).__name__)
+                await asyncio.sleep(REPEAT_PAUSES[min(attempt, len(REPEAT_PAUSES) - 1)])
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _wait_for(self, chat_id: object) -> None:
@@ -82,7 +100,5 @@ def _group(chat_id: object) -> int | str | bool:
     return False
 
 
-def retry_after_seconds(error: RetryAfter) -> float:
-    """PTB gives `retry_after` as seconds or as a timedelta, depending on its settings."""
-    value: int | timedelta = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+def _repeatable(endpoint: str, error: TelegramError) -> bool:
+    return endpoint in REPEATABLE and transient(error) and not isinstance(error, RetryAfter)

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     coordinator_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     rate_limit: bool = True
+    telegram_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
     default_share_level: ShareLevel = ShareLevel.PRIVATE
 
     transcriber: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import secrets
 import signal
+from collections.abc import Coroutine
+from typing import Any
 from urllib.parse import urlparse
 
 from aiohttp import web
 from telegram import Update
 
 from bot.state import BotApplication
+from bot.telegram_errors import patiently
 
 logger = logging.getLogger(__name__)
 
@@ -53,19 +57,41 @@ async def serve_webhook(app: BotApplication, *, url: str, listen: str, port: int
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-    await app.initialize()
-    assert app.post_init and app.post_shutdown
     try:
-        await app.post_init(app)
-        await app.start()
-        await runner.setup()
-        await web.TCPSite(runner, listen, port).start()
-        await app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-        logger.info("receiving updates on %s (listening on %s:%d)", url, listen, port)
-        await stop.wait()
+        starting = _start(app, runner, url=url, listen=listen, port=port, secret=secret)
+        if await _unless_stopped(stop, starting):
+            logger.info("receiving updates on %s (listening on %s:%d)", url, listen, port)
+            await stop.wait()
     finally:
         await runner.cleanup()
         if app.running:
             await app.stop()
         await app.shutdown()
+        assert app.post_shutdown
         await app.post_shutdown(app)
+
+
+async def _start(
+    app: BotApplication, runner: web.AppRunner, *, url: str, listen: str, port: int, secret: str
+) -> None:
+    await patiently(app.initialize, what="at start-up")
+    assert app.post_init
+    await app.post_init(app)
+    await app.start()
+    await runner.setup()
+    await web.TCPSite(runner, listen, port).start()
+    await patiently(
+        lambda: app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES),
+        what="when setting the webhook",
+    )
+
+
+async def _unless_stopped(stop: asyncio.Event, work: Coroutine[Any, Any, None]) -> bool:
+    """Start-up may wait a long time for Telegram; a stop signal must not wait for it too."""
+    working, stopping = asyncio.ensure_future(work), asyncio.ensure_future(stop.wait())
+    await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (working, stopping):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    return not stop.is_set()

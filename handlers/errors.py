@@ -3,11 +3,12 @@
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.services import entries
 from bot.state import BotApplication, Context
+from bot.telegram_errors import maybe_delivered, transient
 from handlers.common import state
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,12 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden):
         logger.info("user blocked the bot or left the chat (%s)", details)
         raise ApplicationHandlerStop
-    retrying = _transient(error) and update.message is not None
+    if maybe_delivered(error):
+        logger.warning(
+            "Telegram answered too late (%s); it most likely arrived, so not repeated", details
+        )
+        raise ApplicationHandlerStop
+    retrying = transient(error) and update.message is not None
     retrying = retrying and state(context).inbox.try_again(update)
     if retrying:
         logger.warning("Telegram failed mid-update (%s): %s; running it again", details, error)
@@ -32,14 +38,6 @@ async def on_error(update: object, context: Context) -> None:
         await _apologise(update, context, retrying=retrying)
     # A failed guided answer must not go on to be stored as an entry of its own as well.
     raise ApplicationHandlerStop
-
-
-def _transient(error: object) -> bool:
-    """Telegram down, slow or asking us to wait: the same update will likely work shortly.
-
-    PTB files a Bad Request under NetworkError too; that one would fail again, so it is final.
-    """
-    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
 
 
 async def _apologise(update: Update, context: Context, *, retrying: bool) -> None:

@@ -17,7 +17,7 @@ from bot.services.identity import Identity, resolve
 from bot.services.limits import COMMANDS, RECORDINGS, Limit
 from bot.state import Context
 from bot.views.onboarding import step_question
-from handlers.common import state
+from handlers.common import answer_tap, state
 from storage.vocabulary import Role
 
 GatedHandler = Callable[[Update, Context, Identity], Awaitable[None]]
@@ -100,7 +100,7 @@ async def _refuse(update: Update, context: Context, who: Identity | None) -> Non
         text = texts("not_allowed")
     query = update.callback_query
     if query is not None:
-        await query.answer(text, show_alert=True)
+        await answer_tap(query, text, alert=True)
         return
     chat = update.effective_chat
     if chat is None:

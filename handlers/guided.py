@@ -17,7 +17,7 @@ from bot.services.identity import Identity
 from bot.services.prompt_sets import DEFAULT_PROMPT_SET
 from bot.state import AppState, BotApplication, Context
 from bot.views.keyboards import button
-from handlers.common import PRIVATE, state
+from handlers.common import PRIVATE, answer_tap, state
 from handlers.gate import requires
 from handlers.voice import RECORDINGS, accepted_note, wake_worker
 from storage.vocabulary import AnswerSource, AwaitingKind
@@ -177,7 +177,7 @@ async def button_stop(update: Update, context: Context, who: Identity) -> None:
 async def _answer_button(update: Update) -> None:
     query = update.callback_query
     assert query
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_reply_markup(reply_markup=None)
 
 

@@ -13,7 +13,7 @@ from bot.services import onboarding
 from bot.services.identity import Identity
 from bot.state import AppState, BotApplication, Context
 from bot.views.onboarding import consent_question, step_question
-from handlers.common import PRIVATE, state
+from handlers.common import PRIVATE, answer_tap, state
 from handlers.gate import identify, remember, requires
 
 ONBOARDING_GROUP = -2  # before everything else, including guided answers (-1)
@@ -54,7 +54,7 @@ async def consent(update: Update, context: Context) -> None:
             session, user_id=user.id, first_name=user.first_name, defaults=defaults
         )
     remember(context, who)
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_reply_markup(reply_markup=None)
     if who.onboarded:
         assert update.effective_chat
@@ -67,7 +67,7 @@ async def consent(update: Update, context: Context) -> None:
 async def decline(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query and update.effective_chat
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_reply_markup(reply_markup=None)
     await update.effective_chat.send_message(state(context).texts("consent_declined"))
 
@@ -85,7 +85,7 @@ async def use_default_timezone(update: Update, context: Context, who: Identity) 
 async def _tapped_answer(update: Update, context: Context, who: Identity, answer: str) -> None:
     query = update.callback_query
     assert query
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_reply_markup(reply_markup=None)
     await _answer_step(update, context, who, answer)
 

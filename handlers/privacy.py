@@ -10,7 +10,7 @@ from bot.services import privacy
 from bot.services.identity import Identity
 from bot.state import BotApplication, Context
 from bot.views.keyboards import button
-from handlers.common import PRIVATE, state
+from handlers.common import PRIVATE, answer_tap, state
 from handlers.gate import remember, requires
 
 
@@ -58,14 +58,14 @@ async def forget(update: Update, context: Context, who: Identity) -> None:
         files = await privacy.forget(session, who=who)
     remember(context, None)
     await privacy.remove_files(files)
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_text(app.texts("forgotten"))
 
 
 async def keep(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_text(state(context).texts("forget_cancelled"))
 
 

@@ -8,7 +8,7 @@ from bot.services.entries import ReviewChange
 from bot.services.identity import Identity
 from bot.state import BotApplication, Context
 from bot.views import keyboards
-from handlers.common import state
+from handlers.common import answer_tap, state
 from handlers.gate import requires
 
 
@@ -36,9 +36,9 @@ async def _apply(update: Update, context: Context, who: Identity, change: Review
             codebook=app.codebook,
         )
     if review is None:
-        await query.answer(app.texts("not_found"), show_alert=True)
+        await answer_tap(query, app.texts("not_found"), alert=True)
         return
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_reply_markup(
         keyboards.review_keyboard(app.texts, app.codebook, review)
     )
@@ -73,7 +73,7 @@ async def done(update: Update, context: Context, who: Identity) -> None:
     assert query
     async with app.db.transaction() as session:
         found = await entries.confirm_tags(session, who=who, reflection_id=_reflection_id(update))
-    await query.answer(app.texts("tags_confirmed" if found else "not_found"))
+    await answer_tap(query, app.texts("tags_confirmed" if found else "not_found"))
     await query.edit_message_reply_markup(reply_markup=None)
 
 
@@ -84,7 +84,7 @@ async def correct(update: Update, context: Context, who: Identity) -> None:
     assert query and update.effective_chat
     async with app.db.transaction() as session:
         ok = await entries.begin_correction(session, who=who, reflection_id=_reflection_id(update))
-    await query.answer()
+    await answer_tap(query)
     await update.effective_chat.send_message(app.texts("correct_prompt" if ok else "not_found"))
 
 
@@ -92,7 +92,7 @@ async def correct(update: Update, context: Context, who: Identity) -> None:
 async def ask_delete(update: Update, context: Context, who: Identity) -> None:
     query = update.callback_query
     assert query
-    await query.answer()
+    await answer_tap(query)
     keyboard = keyboards.delete_keyboard(state(context).texts, _reflection_id(update))
     await query.edit_message_reply_markup(reply_markup=keyboard)
 
@@ -105,7 +105,7 @@ async def confirm_delete(update: Update, context: Context, who: Identity) -> Non
     async with app.db.transaction() as session:
         files = await entries.delete_entry(session, who=who, reflection_id=_reflection_id(update))
     await privacy.remove_files(files or [])
-    await query.answer()
+    await answer_tap(query)
     await query.edit_message_text(app.texts("not_found" if files is None else "deleted"))
 
 

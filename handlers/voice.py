@@ -4,12 +4,14 @@ import math
 from datetime import timedelta
 
 from telegram import Audio, Document, Message, Update, VideoNote, Voice
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services import entries, voice
 from bot.services.identity import Identity
 from bot.state import AppState, BotApplication, Context
-from handlers.common import PRIVATE, state
+from bot.telegram_errors import maybe_delivered
+from handlers.common import PRIVATE, answer_tap, state
 from handlers.gate import requires
 from storage.vocabulary import EntrySource
 
@@ -65,9 +67,16 @@ async def on_recording(update: Update, context: Context, who: Identity) -> None:
 
 
 async def _acknowledge(app: AppState, message: Message, captured: voice.CapturedVoice) -> None:
+    """Sent at most once: a status message sent twice leaves one copy forever "in the queue"."""
     ahead = captured.queue_position
     text = app.texts("voice_queued", position=ahead + 1) if ahead else app.texts("voice_received")
-    status = await message.reply_text(text)
+    try:
+        status = await message.reply_text(text)
+    except TelegramError as error:
+        if not maybe_delivered(error):
+            async with app.db.transaction() as session:
+                await entries.release_reply(session, reflection_id=captured.reflection.id)
+        raise
     async with app.db.transaction() as session:
         await entries.remember_reply(
             session, reflection_id=captured.reflection.id, message_id=status.message_id
@@ -100,7 +109,7 @@ async def retry_command(update: Update, context: Context, who: Identity) -> None
 async def retry_button(update: Update, context: Context, who: Identity) -> None:
     query = update.callback_query
     assert query and query.data
-    await query.answer()
+    await answer_tap(query)
     await _retry(update, context, who, job_id=int(query.data.rsplit(":", 1)[1]))
 
 

@@ -55,6 +55,13 @@ async def failed(session: AsyncSession, *, job_id: int, retry_at: datetime) -> i
     return job.delivery_attempts
 
 
+async def postpone(session: AsyncSession, *, job_id: int, until: datetime) -> None:
+    """Not a failure: something else must happen first, so the sweep looks again later."""
+    await session.execute(
+        update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(deliver_after=until)
+    )
+
+
 async def undeliverable(session: AsyncSession, *, job_id: int) -> None:
     """The tutor blocked the bot or the chat is gone; no retry will ever succeed."""
     await session.execute(

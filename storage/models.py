@@ -124,6 +124,8 @@ class Reflection(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     reply_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Set before a status message is sent, so a crash mid-send never leads to a second one.
+    reply_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     audio_duration_s: Mapped[float | None] = mapped_column(Float, default=None)
     tags_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

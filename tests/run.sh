@@ -27,4 +27,5 @@ python3 -m venv .venv
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy bot storage handlers
 echo "== pytest (PostgreSQL: ${TEST_DATABASE_URL:-not set, those tests skip})"
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+# Two workers: most tests wait on sockets and subprocesses, so both cores stay busy.
+.venv/bin/pytest -q -p no:cacheprovider -n 2 "$@"

@@ -41,9 +41,10 @@ class BotApiRoutes:
         handler = ALL_METHODS.get(method.lower())
         if handler is None:
             raise not_found()
+        params = await read_params(request)  # Telegram has the whole request before it is slow
         if (fault := self._state.faults.take(method)) is not None:
             await fault.strike()
-        return await handler(self._state, await read_params(request))
+        return await handler(self._state, params)
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         """What the bot fetches after getFile; Telegram answers 404 for anything unknown."""

@@ -50,6 +50,8 @@ class Webhook:
             backoff = 0.5
             while self.active:
                 batch = await self.updates.poll(limit=1, wait_seconds=30)
+                if not batch:  # a quiet half-minute, or the server stopping: never spin
+                    await asyncio.sleep(0.1)
                 for update in batch:
                     if await self._post(http, update):
                         self.updates.confirm(int(update["update_id"]) + 1)

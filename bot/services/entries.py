@@ -124,6 +124,13 @@ async def remember_reply(session: AsyncSession, *, reflection_id: int, message_i
         reflection.reply_message_id = message_id
 
 
+async def release_reply(session: AsyncSession, *, reflection_id: int) -> None:
+    """Telegram certainly refused the status message, so the retried update may send it again."""
+    reflection = await session.get(Reflection, reflection_id)
+    if reflection is not None and reflection.reply_message_id is None:
+        reflection.reply_started_at = None
+
+
 # Tags and the review keyboard's state
 
 

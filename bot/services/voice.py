@@ -12,6 +12,7 @@ from bot.services.identity import Identity
 from bot.tagging.tagger import Tagger
 from storage import jobs as job_store
 from storage import reflections as store
+from storage.base import utcnow
 from storage.models import Reflection, TranscriptionJob
 from storage.vocabulary import AnswerSource, EntrySource, ReflectionStatus
 
@@ -30,7 +31,7 @@ class VoiceNote:
 
 @dataclass(frozen=True)
 class CapturedVoice:
-    """The entry and its job; `acknowledged` when the tutor already has our answer to it."""
+    """The entry and its job; `acknowledged` when our answer to it was sent, or may have been."""
 
     reflection: Reflection
     job_id: int | None
@@ -67,7 +68,13 @@ async def capture(
             session, reflection_id=reflection.id, chat_id=chat_id, message_id=message_id, note=note
         )
     position = await job_store.queue_position(session, job_id=job_id) if job_id else 0
-    acknowledged = not is_new and reflection.reply_message_id is not None
+    acknowledged = (
+        reflection.reply_message_id is not None or reflection.reply_started_at is not None
+    )
+    if not acknowledged:
+        reflection.reply_started_at = (
+            utcnow()
+        )  # committed before the send: see entries.release_reply
     return CapturedVoice(reflection, job_id, acknowledged, position)
 
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.database import Database
-from bot.rate_limits import retry_after_seconds
-from bot.services.entries import review_of
+from bot.services.entries import remember_reply, review_of
 from bot.tagging.codes import Codebook
+from bot.telegram_errors import retry_after_seconds
 from bot.views import keyboards
 from bot.views.texts import Texts
 from storage import deliveries, jobs
@@ -29,6 +29,7 @@ PREVIEW_CHARS = 600
 CLAIM_SECONDS = 120.0
 MAX_BACKOFF_SECONDS = 3600.0
 SWEEP_BATCH = 50
+ACK_WAIT = timedelta(seconds=1)
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 FAILURE_TEXTS = {
     FailureKind.NO_SPEECH: "voice_no_speech",
@@ -55,6 +56,9 @@ class Prepared:
     reflection_id: int
     status_message_id: int | None
     summarise: bool
+    voice_message_id: int
+    whole_note: bool
+    awaiting_acknowledgement: bool
 
 
 def _permanent(error: TelegramError) -> bool:
@@ -70,10 +74,19 @@ class Deliverer:
     """Owns the bot and the wording, so the worker and its sweep deliver alike."""
 
     def __init__(
-        self, *, db: Database, bot: Bot, texts: Texts, codebook: Codebook, retry_seconds: float
+        self,
+        *,
+        db: Database,
+        bot: Bot,
+        texts: Texts,
+        codebook: Codebook,
+        retry_seconds: float,
+        ack_grace: timedelta,
     ) -> None:
+        """`ack_grace`: a status message not remembered by then was lost to a crash or a
+        timeout, so the result is sent as a fresh message instead."""
         self.db, self.bot, self.texts, self.codebook = db, bot, texts, codebook
-        self.retry_seconds = retry_seconds
+        self.retry_seconds, self.ack_grace = retry_seconds, ack_grace
 
     async def deliver(self, job_id: int) -> bool:
         """True once the tutor has the result; otherwise the sweep tries again after a pause."""
@@ -83,10 +96,13 @@ class Deliverer:
             if not await deliveries.claim(session, job_id=job_id, now=now, until=until):
                 return False
             prepared = await self._prepare(session, job_id)
+            if prepared is not None and prepared.awaiting_acknowledgement:
+                await deliveries.postpone(session, job_id=job_id, until=now + ACK_WAIT)
+                return False
         if prepared is None:
             return False
         try:
-            await self._show(prepared.chat_id, prepared.status_message_id, prepared.view)
+            await self._show(prepared)
             if prepared.summarise:
                 text = self.texts("guided_saved")
                 await self.send_review(prepared.chat_id, prepared.reflection_id, text)
@@ -114,6 +130,10 @@ class Deliverer:
             reflection_id=reflection.id,
             status_message_id=_status_message_id(job, reflection),
             summarise=job.part_index is not None and _guided_entry_ready(reflection),
+            voice_message_id=job.message_id,
+            whole_note=job.part_index is None,
+            awaiting_acknowledgement=job.part_index is None
+            and _acknowledging(reflection, self.ack_grace),
         )
 
     async def _failed(self, job_id: int, error: TelegramError) -> None:
@@ -167,14 +187,32 @@ class Deliverer:
         preview = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
         return View(self.texts("transcript_long", preview=preview), buttons, attachment=text)
 
-    async def _show(self, chat_id: int, status_message_id: int | None, view: View) -> None:
-        if status_message_id is None:
-            await self.bot.send_message(chat_id, view.text, reply_markup=view.buttons)
+    async def _show(self, prepared: Prepared) -> None:
+        chat_id, view = prepared.chat_id, prepared.view
+        if prepared.status_message_id is None:
+            await self._send_fresh(prepared)
         else:
-            await self._edit(chat_id, status_message_id, view)
+            await self._edit(chat_id, prepared.status_message_id, view)
         if view.attachment is not None:
             document = io.BytesIO(view.attachment.encode("utf-8"))
             await self.bot.send_document(chat_id, document, filename="reflection.txt")
+
+    async def _send_fresh(self, prepared: Prepared) -> None:
+        """No status message to edit (a crash mid-send, say): answer the recording itself,
+        and remember the answer so that a retry edits it rather than sending another."""
+        sent = await self.bot.send_message(
+            prepared.chat_id,
+            prepared.view.text,
+            reply_markup=prepared.view.buttons,
+            reply_parameters=ReplyParameters(
+                prepared.voice_message_id, allow_sending_without_reply=True
+            ),
+        )
+        if prepared.whole_note:
+            async with self.db.transaction() as session:
+                await remember_reply(
+                    session, reflection_id=prepared.reflection_id, message_id=sent.message_id
+                )
 
     async def _edit(self, chat_id: int, message_id: int, view: View) -> None:
         """A no-op edit is a success; a deleted status message gets a fresh one instead."""
@@ -207,6 +245,14 @@ def _status_message_id(job: TranscriptionJob, reflection: Reflection) -> int | N
         return reflection.reply_message_id
     part = _part(job, reflection)
     return part.get("status_message_id") if part else None
+
+
+def _acknowledging(reflection: Reflection, grace: timedelta) -> bool:
+    """The "transcribing…" message is on its way: edit it when it lands, rather than race it."""
+    started = reflection.reply_started_at
+    return (
+        reflection.reply_message_id is None and started is not None and utcnow() - started < grace
+    )
 
 
 def _guided_entry_ready(reflection: Reflection) -> bool:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 from telegram import Bot
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.database import Database
+from bot.rate_limits import PerChatRateLimiter
 from bot.settings import Settings
 from bot.tagging.codebook import load_codebook
 from bot.tagging.tagger import Tagger
@@ -21,11 +25,16 @@ logger = logging.getLogger(__name__)
 
 
 def make_bot(settings: Settings) -> Bot:
-    """A plain Bot for delivering results; it polls nothing, so it can run on any machine."""
-    return Bot(
+    """A Bot for delivering results, calling Telegram as the bot process does; it polls nothing."""
+    timeout = settings.telegram_timeout_seconds
+    request = HTTPXRequest(read_timeout=timeout, write_timeout=timeout, media_write_timeout=timeout)
+    limiter = PerChatRateLimiter(max_retries=3) if settings.rate_limit else None
+    return ExtBot(
         settings.bot_token(),
         base_url=f"{settings.telegram_api_url}/bot",
         base_file_url=f"{settings.telegram_api_url}/file/bot",
+        request=request,
+        rate_limiter=limiter,
     )
 
 
@@ -40,6 +49,7 @@ async def serve_worker(settings: Settings) -> None:
             texts=load_texts(),
             codebook=tagger.codebook,
             retry_seconds=settings.delivery_retry_seconds,
+            ack_grace=timedelta(seconds=2 * settings.telegram_timeout_seconds),
         )
         worker = TranscriptionWorker(
             db=db,

@@ -42,7 +42,8 @@ async def test_a_refused_edit_is_retried_while_the_bot_runs(
 ) -> None:
     aisha = Chat(client, 1001, "Aisha", 1001)
     await onboard(aisha)
-    await client.fault("editMessageText", 502)
+    # An edit is tried four times on the spot (bot.rate_limits); a fifth failure is the sweep's.
+    await client.fault("editMessageText", 502, count=4)
     clip = speech_clip(5, tmp_path / "clip.ogg")
     sent = await client.send_voice(aisha.user_id, clip.path, chat_id=aisha.chat_id)
     status = await aisha.reply_to(int(sent["message_id"]))
