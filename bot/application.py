@@ -15,6 +15,7 @@ from bot.database import Database
 from bot.health import HealthServer
 from bot.inbox import DurableUpdateQueue
 from bot.rate_limits import PerChatRateLimiter
+from bot.services.digest_questions import load_digest_questions
 from bot.services.prompt_sets import load_prompt_sets
 from bot.settings import Settings
 from bot.state import AppState, BotApplication, Context
@@ -45,6 +46,7 @@ def build_application(
         .read_timeout(settings.telegram_timeout_seconds)
         .write_timeout(settings.telegram_timeout_seconds)
         .media_write_timeout(settings.telegram_timeout_seconds)
+        .get_updates_read_timeout(settings.telegram_timeout_seconds)  # on top of the long poll
         .context_types(ContextTypes(context=Context, bot_data=AppState))
         .update_queue(inbox)
         .concurrent_updates(PerChatUpdateProcessor(on_handled=inbox.handled))
@@ -58,6 +60,7 @@ def build_application(
     app.bot_data.texts = load_texts()
     app.bot_data.tagger = Tagger(load_codebook())
     app.bot_data.prompt_sets = load_prompt_sets()
+    app.bot_data.digest_questions = load_digest_questions(app.bot_data.tagger.codebook)
     app.bot_data.transcriber = transcriber
     app.bot_data.inbox = inbox
     register_all(app)

@@ -14,6 +14,7 @@ from bot.services.limits import RateLimits
 if TYPE_CHECKING:
     from bot.database import Database
     from bot.health import HealthServer
+    from bot.services.digest_questions import DigestQuestions
     from bot.services.identity import Identity
     from bot.services.prompt_sets import PromptSet
     from bot.settings import Settings
@@ -38,6 +39,7 @@ class AppState:
         self.worker_task: asyncio.Task[None] | None = None
         self._tagger: Tagger | None = None
         self.prompt_sets: dict[str, PromptSet] = {}
+        self.digest_questions: DigestQuestions | None = None
         self.inbox = DurableUpdateQueue()
         self.health: HealthServer | None = None
         self.limits = RateLimits()

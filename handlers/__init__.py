@@ -3,11 +3,22 @@
 from telegram import BotCommand
 
 from bot.state import BotApplication
-from handlers import basics, errors, guided, onboarding, privacy, reflections, review, voice
+from handlers import (
+    basics,
+    digests,
+    errors,
+    groups,
+    guided,
+    onboarding,
+    privacy,
+    reflections,
+    review,
+    voice,
+)
 
 # Order matters: within a handler group the first match wins, so the catch-all
 # answers for unknown commands and unsupported messages (basics) go last.
-AREAS = (onboarding, guided, reflections, voice, review, privacy, basics)
+AREAS = (onboarding, guided, groups, digests, reflections, voice, review, privacy, basics)
 
 BOT_COMMANDS = [
     BotCommand("start", "Begin, or see where you are"),
@@ -16,6 +27,10 @@ BOT_COMMANDS = [
     BotCommand("retry", "Try a failed transcription again"),
     BotCommand("skip", "Skip a guided question"),
     BotCommand("cancel", "Stop a guided reflection (answers are kept)"),
+    BotCommand("join", "Join a peer group with its invite code"),
+    BotCommand("leave", "Leave a peer group"),
+    BotCommand("group", "Your peer group: members and settings (leads)"),
+    BotCommand("digest", "Your group's week so far (leads)"),
     BotCommand("mydata", "Download everything I hold about you"),
     BotCommand("forget", "Erase your profile and all your reflections"),
     BotCommand("help", "What I can do"),

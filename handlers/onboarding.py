@@ -1,5 +1,7 @@
 """/start, the consent button, then name and time zone; newcomers' messages answer their step."""
 
+import re
+
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -9,29 +11,46 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import onboarding
-from bot.services.identity import Identity
+from bot.services import groups, onboarding
+from bot.services.identity import Identity, resolve
 from bot.state import AppState, BotApplication, Context
 from bot.views.onboarding import consent_question, step_question
 from handlers.common import PRIVATE, answer_tap, state
 from handlers.gate import identify, remember, requires
+from handlers.groups import join_text
 
+INVITE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 ONBOARDING_GROUP = -2  # before everything else, including guided answers (-1)
 
 
 async def start(update: Update, context: Context) -> None:
-    """Open to everyone: strangers get the consent question, others see where they are."""
+    """Open to everyone: strangers get the consent question, others see where they are.
+
+    `/start CODE` comes from a group's invite link: the code is used once they are set up.
+    """
     app = state(context)
     message, user = update.effective_message, update.effective_user
     assert message and user
     who = await identify(update, context)
+    code = _invite_code(context)
     if who is None:
-        text, buttons = consent_question(app, user.first_name)
+        text, buttons = consent_question(app, user.first_name, code)
         await message.reply_text(text, reply_markup=buttons)
+    elif who.onboarded and code:
+        await message.reply_text(await join_text(app, who, code))
     elif who.onboarded:
         await message.reply_text(app.texts("already_onboarded", name=who.display_name))
     else:
+        if code:
+            async with app.db.transaction() as session:
+                await groups.remember_invite(session, who=who, code=code)
         await _ask_step(update, app, who)
+
+
+def _invite_code(context: Context) -> str | None:
+    """Telegram passes a deep link's payload as the only argument; anything else is ignored."""
+    args = context.args or []
+    return args[0] if len(args) == 1 and INVITE_SHAPE.fullmatch(args[0]) else None
 
 
 async def _ask_step(update: Update, app: AppState, who: Identity) -> None:
@@ -43,7 +62,8 @@ async def _ask_step(update: Update, app: AppState, who: Identity) -> None:
 async def consent(update: Update, context: Context) -> None:
     app = state(context)
     query, user = update.callback_query, update.effective_user
-    assert query and user
+    assert query and query.data and user
+    code = query.data.removeprefix("onb:consent").removeprefix(":") or None
     defaults = onboarding.NewcomerDefaults(
         app.settings.default_timezone,
         app.settings.default_share_level,
@@ -53,6 +73,8 @@ async def consent(update: Update, context: Context) -> None:
         who = await onboarding.give_consent(
             session, user_id=user.id, first_name=user.first_name, defaults=defaults
         )
+        if code and not who.onboarded:
+            await groups.remember_invite(session, who=who, code=code)
     remember(context, who)
     await answer_tap(query)
     await query.edit_message_reply_markup(reply_markup=None)
@@ -118,13 +140,27 @@ async def _answer_step(update: Update, context: Context, who: Identity, answer: 
         await chat.send_message(app.texts("timezone_unknown", value=result.rejected[:60]))
     elif result.who.onboarded:
         await chat.send_message(app.texts("onboarding_done", name=result.who.display_name))
+        await _join_waiting_groups(app, result.who, chat.id, context)
     else:
         await _ask_step(update, app, result.who)
 
 
+async def _join_waiting_groups(
+    app: AppState, who: Identity, chat_id: int, context: Context
+) -> None:
+    """The group a deep link named, and any a coordinator made them lead of, once set up."""
+    async with app.db.transaction() as session:
+        names = await groups.after_onboarding(session, who=who)
+        refreshed = await resolve(session, telegram_user_id=who.telegram_user_id)
+    remember(context, refreshed)
+    if names:
+        quoted = ", ".join(f'"{name}"' for name in names)
+        await context.bot.send_message(chat_id, app.texts("joined_after_setup", names=quoted))
+
+
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(consent, pattern=r"^onb:consent$"))
+    app.add_handler(CallbackQueryHandler(consent, pattern=r"^onb:consent(:[A-Za-z0-9_-]{1,32})?$"))
     app.add_handler(CallbackQueryHandler(decline, pattern=r"^onb:decline$"))
     app.add_handler(CallbackQueryHandler(use_suggested_name, pattern=r"^onb:name$"))
     app.add_handler(CallbackQueryHandler(use_default_timezone, pattern=r"^onb:tz$"))

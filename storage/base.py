@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, MetaData, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
+from storage import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -86,8 +88,9 @@ class SafeString(SafeText):
     """Short free text, such as a name, with the same protection."""
 
     impl = String
+    cache_ok = True  # SQLAlchemy reads this from each class itself, not from its parent
 
 
 def utcnow() -> datetime:
-    """One clock for every timestamp we store."""
-    return datetime.now(UTC)
+    """One clock for every timestamp we store; the sandbox can move it (storage.clock)."""
+    return clock.now()

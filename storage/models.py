@@ -66,6 +66,8 @@ class Tutor(Base):
     consent_version: Mapped[str] = mapped_column(String(20))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
     awaiting: Mapped[Awaiting | None] = mapped_column(JSON, default=None)
+    # An invite code from a deep link, used once setting up is done.
+    pending_invite: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     reflections: Mapped[list[Reflection]] = relationship(
@@ -83,6 +85,37 @@ class PeerGroup(Base):
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The weekly digest, in the group's own time zone: Monday is 0; minutes after midnight.
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=4)
+    digest_minute: Mapped[int] = mapped_column(Integer, default=16 * 60)
+
+
+class InviteCode(Base):
+    """A way into one group: long enough that guessing is hopeless, and it can run out."""
+
+    __tablename__ = "invite_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("peer_groups.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    max_uses: Mapped[int | None] = mapped_column(Integer, default=None)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class PendingLead(Base):
+    """A lead named by a coordinator before they have consented: no tutor row exists yet."""
+
+    __tablename__ = "pending_leads"
+    __table_args__ = (UniqueConstraint("group_id", "telegram_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("peer_groups.id", ondelete="CASCADE"))
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class Membership(Base):

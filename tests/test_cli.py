@@ -196,3 +196,42 @@ def test_compose_variables_are_documented_and_the_password_is_required() -> None
     assert f"127.0.0.1:{port}/healthz" in " ".join(bot["healthcheck"]["test"])
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "USER reflect" in dockerfile and "ffmpeg" in dockerfile
+
+
+def test_group_create_and_list_from_the_command_line(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    made = reflectbot("group", "create", "Oakfield Strings", "--lead", "5001", "--json", env=env)
+    assert made.returncode == 0, made.stderr
+    group = json.loads(made.stdout.strip().splitlines()[-1])
+    assert group["name"] == "Oakfield Strings" and len(group["invite_code"]) >= 16
+    listed = reflectbot("group", "list", "--json", env=env)
+    rows = [json.loads(line) for line in listed.stdout.splitlines() if line.startswith("{")]
+    assert [(row["id"], row["invite_code"]) for row in rows] == [
+        (group["id"], group["invite_code"])
+    ]
+    bad = reflectbot("group", "create", "Elsewhere", "--timezone", "Mars/Base", env=env)
+    assert bad.returncode == 2 and "--timezone" in bad.stderr
+
+
+def test_digest_renders_a_week_from_the_command_line(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    assert reflectbot("group", "create", "Oakfield Strings", env=env).returncode == 0
+    chart = tmp_path / "chart.png"
+    shown = reflectbot(
+        "digest",
+        "--group",
+        "oakfield strings",
+        "--week",
+        "2026-W47",
+        "--dry-run",
+        "--png",
+        str(chart),
+        env=env,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "Oakfield Strings — week of Mon 16 Nov" in shown.stdout
+    assert "0 reflections from 0 of 0 members" in shown.stdout
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    for wrong in (["--week", "2026-W60", "--dry-run"], ["--dry-run", "--group", "Nowhere"], []):
+        refused = reflectbot("digest", "--group", "Oakfield Strings", *wrong, env=env)
+        assert refused.returncode == 2 and "Configuration error" in refused.stderr, wrong

@@ -233,6 +233,19 @@ class SandboxClient:
         result: JsonDict = await self._request("POST", "/api/faults", json=body)
         return result
 
+    async def clock(self) -> str:
+        """The bot's now, as an ISO 8601 instant."""
+        body: JsonDict = await self._request("GET", "/api/clock")
+        return str(body["now"])
+
+    async def move_clock(
+        self, *, now: str | None = None, advance_seconds: float | None = None
+    ) -> str:
+        """Moves the bot's now to an instant, or on by some seconds; time runs on from there."""
+        body: JsonDict = {"now": now} if now is not None else {"advance_seconds": advance_seconds}
+        moved: JsonDict = await self._request("POST", "/api/clock", json=body)
+        return str(moved["now"])
+
     async def reset(self) -> None:
         await self._request("POST", "/api/reset")
 

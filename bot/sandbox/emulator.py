@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.sandbox.bot_api import BotApiRoutes
 from bot.sandbox.control_admin import AdminRoutes
+from bot.sandbox.control_clock import ClockRoutes
 from bot.sandbox.control_people import PeopleRoutes
 from bot.sandbox.control_reads import ReadRoutes
 from bot.sandbox.errors import control_errors
@@ -56,6 +57,7 @@ class BotApiEmulator:
             PeopleRoutes(self.state),
             ReadRoutes(self.state),
             AdminRoutes(self.state),
+            ClockRoutes(self.state.clock),
         ):
             routes.add_to(app)
         app.router.add_get("/", _page)

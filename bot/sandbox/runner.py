@@ -18,7 +18,7 @@ from bot.sandbox.emulator import BotApiEmulator
 from bot.settings import SANDBOX_TOKEN, Settings
 from bot.state import BotApplication
 from bot.transcription.base import Transcriber
-from storage import migrate
+from storage import clock, migrate
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +76,12 @@ async def running_sandbox(
     ):
         coordinators = {p.id for p in emulator.people if p.role == "coordinator"}
         bot_settings = sandbox_settings(settings, url, coordinators)
-        async with _polling(build_application(bot_settings, transcriber=transcriber)) as app:
-            yield Sandbox(url=url, emulator=emulator, app=app, settings=bot_settings)
+        real_clock = clock.use(emulator.state.clock)
+        try:
+            async with _polling(build_application(bot_settings, transcriber=transcriber)) as app:
+                yield Sandbox(url=url, emulator=emulator, app=app, settings=bot_settings)
+        finally:
+            clock.use(real_clock)
 
 
 @contextlib.asynccontextmanager

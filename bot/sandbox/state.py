@@ -15,6 +15,7 @@ from bot.sandbox.models import BotIdentity, JsonDict
 from bot.sandbox.people import DEFAULT_PEOPLE, Person
 from bot.sandbox.updates import UpdateQueue
 from bot.sandbox.webhook import Webhook
+from storage.clock import MovableClock
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class SandboxState:
         self.commands: dict[str, list[JsonDict]] = {}
         self.callback_expiry_seconds = CALLBACK_EXPIRY_SECONDS
         self.flood = FloodGate()
+        self.clock = MovableClock()  # the bot's now, while it runs inside the sandbox
 
     def person(self, user_id: int) -> Person | None:
         """People who have spoken, then the page's personas."""

@@ -14,10 +14,14 @@ if TYPE_CHECKING:
     from bot.state import AppState
 
 
-def consent_question(app: AppState, first_name: str) -> tuple[str, InlineKeyboardMarkup]:
+def consent_question(
+    app: AppState, first_name: str, invite_code: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The consent button carries a deep link's invite code through to the end of setting up."""
+    consent = f"onb:consent:{invite_code}" if invite_code else "onb:consent"
     buttons = InlineKeyboardMarkup(
         [
-            [button(app.texts("consent_button"), "onb:consent")],
+            [button(app.texts("consent_button"), consent)],
             [button(app.texts("consent_decline_button"), "onb:decline")],
         ]
     )

@@ -129,7 +129,8 @@ async def test_strangers_in_an_unlinked_group_are_ignored(
     await stranger.say("Here is something private about a pupil")
     await stranger.say("/history")
     await _settle(sandbox)
-    assert [m for m in await client.messages(-500) if m["from"]["is_bot"]] == []
+    said = [m["text"] for m in await client.messages(-500) if m["from"]["is_bot"]]
+    assert len(said) == 1 and "/link CODE" in said[0], "only the one hint on how to link it"
     assert await stored_reflections(sandbox) == []
 
 

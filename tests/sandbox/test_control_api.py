@@ -250,3 +250,25 @@ async def test_a_reader_waiting_on_a_chat_not_yet_begun_sees_it_begin(
     await client.send_text(BEN, "Hi")
     found = await asyncio.wait_for(waiting, 2)
     assert found["from"]["id"] == BEN
+
+
+async def test_the_clock_moves_to_an_instant_or_on_and_refuses_nonsense(
+    client: SandboxClient,
+) -> None:
+    from datetime import datetime, timedelta
+
+    moved = datetime.fromisoformat(await client.move_clock(now="2027-03-26T16:20:00+00:00"))
+    assert abs(moved - datetime.fromisoformat("2027-03-26T16:20:00+00:00")) < timedelta(seconds=1)
+    later = datetime.fromisoformat(await client.move_clock(advance_seconds=3600))
+    assert timedelta(minutes=59) < later - moved < timedelta(minutes=61)
+    assert datetime.fromisoformat(await client.clock()) >= later
+    for bad in (
+        {"now": "yesterday"},
+        {"now": "2027-03-26T16:20:00"},
+        {"advance_seconds": -5},
+        {"advance_seconds": "soon"},
+        {},
+        {"now": "2027-03-26T16:20:00+00:00", "advance_seconds": 1},
+    ):
+        with pytest.raises(SandboxError, match="400"):
+            await client._request("POST", "/api/clock", json=bad)
