@@ -24,6 +24,7 @@ from bot.tagging.tagger import Tagger
 from bot.transcription.base import Transcriber
 from bot.update_processor import PerChatUpdateProcessor
 from bot.views.delivery import Deliverer
+from bot.views.digest_sender import DigestSender
 from bot.views.texts import load_texts
 from bot.worker.transcription_worker import TranscriptionWorker
 from handlers import BOT_COMMANDS, register_all
@@ -81,6 +82,7 @@ async def _post_init(app: BotApplication) -> None:
         ack_grace=timedelta(seconds=2 * state.settings.telegram_timeout_seconds),
     )
     await _offer_commands(app)
+    _schedule_digests(app, state)
     if state.settings.health_port:
         state.health = HealthServer(
             state.db, host=state.settings.health_host, port=state.settings.health_port
@@ -97,6 +99,32 @@ async def _offer_commands(app: BotApplication) -> None:
         await app.bot.set_my_commands(BOT_COMMANDS)
     except TelegramError as error:
         logger.warning("could not set the command menu (%s); carrying on", type(error).__name__)
+
+
+def _schedule_digests(app: BotApplication, state: AppState) -> None:
+    """The JobQueue asks the database what is due every few seconds: the database, not the
+    scheduler, remembers what was planned and sent, so restarts and moved clocks just work."""
+    assert state.digest_questions is not None and app.job_queue is not None
+    state.digest_sender = DigestSender(
+        db=state.db,
+        bot=app.bot,
+        texts=state.texts,
+        codebook=state.codebook,
+        questions=state.digest_questions,
+        retry_seconds=state.settings.delivery_retry_seconds,
+    )
+    app.job_queue.run_repeating(
+        _digest_tick, interval=state.settings.scheduler_seconds, first=1.0, name="digests"
+    )
+
+
+async def _digest_tick(context: Context) -> None:
+    sender = context.bot_data.digest_sender
+    try:
+        if sender is not None:
+            await sender.tick()
+    except Exception as error:
+        logger.error("digest tick failed: %s", type(error).__name__, exc_info=error)
 
 
 def _start_worker(app: BotApplication, state: AppState) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.database import Database
-from bot.services import digests, groups
+from bot.services import digest_schedule, digests, groups
 from bot.services.digest_questions import load_digest_questions
 from bot.settings import Settings, SettingsError
 from bot.tagging.codebook import load_codebook
@@ -24,7 +24,9 @@ def add_digest_command(subparsers: Any) -> None:
         "--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 (default: this week)"
     )
     digest.add_argument(
-        "--dry-run", action="store_true", help="print the group's copy; send nothing"
+        "--dry-run",
+        action="store_true",
+        help="print the group's copy and send nothing (otherwise the running bot sends it)",
     )
     digest.add_argument("--png", type=Path, metavar="PATH", help="also save the chart here")
     digest.set_defaults(handler=render_digest)
@@ -33,17 +35,17 @@ def add_digest_command(subparsers: Any) -> None:
 def render_digest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.commands import prepare_database
 
-    if not args.dry_run:
-        raise SettingsError(
-            "--dry-run: sending digests from the command line arrives with scheduled digests; "
-            "add --dry-run to print one"
-        )
     week = _week(args.week)
     prepare_database(settings)
-    text, chart = asyncio.run(_render(settings, args.group, week))
+    text, chart, queued = asyncio.run(_render(settings, args.group, week, send=not args.dry_run))
     if args.png:
         args.png.write_bytes(chart)
     print(text)
+    if not args.dry_run:
+        print(
+            f"Queued {queued} copies; the bot sends them within {settings.scheduler_seconds:g}s "
+            "of running (a copy already queued for that week is not sent twice)."
+        )
     return 0
 
 
@@ -54,7 +56,9 @@ def _week(value: str | None) -> digests.Week | None:
         raise SettingsError(f"--week: {error}") from None
 
 
-async def _render(settings: Settings, name: str, week: digests.Week | None) -> tuple[str, bytes]:
+async def _render(
+    settings: Settings, name: str, week: digests.Week | None, *, send: bool
+) -> tuple[str, bytes, int]:
     codebook = load_codebook()
     db = Database(settings.resolved_database_url)
     try:
@@ -68,8 +72,17 @@ async def _render(settings: Settings, name: str, week: digests.Week | None) -> t
             digest = await digests.build(
                 session, group_id=group.id, week=chosen, for_lead=False, codebook=codebook
             )
+            queued = (
+                await digest_schedule.plan_now(session, group=group, week=chosen, now=utcnow())
+                if send
+                else 0
+            )
     finally:
         await db.dispose()
     assert digest is not None
     question = load_digest_questions(codebook).for_challenge(digests.main_challenge(digest))
-    return digest_text(load_texts(), codebook, digest, question), outcome_chart(codebook, digest)
+    return (
+        digest_text(load_texts(), codebook, digest, question),
+        outcome_chart(codebook, digest),
+        queued,
+    )

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     health_host: str = "127.0.0.1"
     health_port: int = Field(default=0, ge=0, le=65535)
     guided_timeout_hours: float = Field(default=12.0, gt=0)
+    scheduler_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod

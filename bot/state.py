@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.tagging.tagger import Tagger
     from bot.transcription.base import Transcriber
     from bot.views.delivery import Deliverer
+    from bot.views.digest_sender import DigestSender
     from bot.views.texts import Texts
     from bot.worker.transcription_worker import TranscriptionWorker
 
@@ -35,6 +36,7 @@ class AppState:
         self._texts: Texts | None = None
         self.worker: TranscriptionWorker | None = None
         self.deliverer: Deliverer | None = None
+        self.digest_sender: DigestSender | None = None
         self.transcriber: Transcriber | None = None
         self.worker_task: asyncio.Task[None] | None = None
         self._tagger: Tagger | None = None

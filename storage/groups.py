@@ -178,3 +178,14 @@ async def claim_pending_leads(session: AsyncSession, *, telegram_user_id: int) -
         delete(PendingLead).where(PendingLead.telegram_user_id == telegram_user_id)
     )
     return group_ids
+
+
+async def member_chats(session: AsyncSession, *, group_id: int) -> list[tuple[int, bool]]:
+    """Each member's private chat (their Telegram id) and whether they lead the group."""
+    result = await session.execute(
+        select(Tutor.telegram_user_id, Membership.is_lead)
+        .join(Membership, Membership.tutor_id == Tutor.id)
+        .where(Membership.group_id == group_id)
+        .order_by(Tutor.id)
+    )
+    return [(int(chat), bool(lead)) for chat, lead in result.all()]

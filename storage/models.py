@@ -30,6 +30,8 @@ from storage.vocabulary import (
     OnboardingStep,
     ReflectionStatus,
     Role,
+    SendKind,
+    SendStatus,
     ShareLevel,
     TagSource,
     check_values,
@@ -265,3 +267,29 @@ class WorkerHeartbeat(Base):
 
     worker_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScheduledSend(Base):
+    """One message the bot owes someone at a time; its unique key makes every send happen once."""
+
+    __tablename__ = "scheduled_sends"
+    __table_args__ = (one_of("kind", SendKind), one_of("status", SendStatus))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[SendKind] = mapped_column(EnumText(SendKind))
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("peer_groups.id", ondelete="CASCADE"), default=None
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    for_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    period: Mapped[str] = mapped_column(String(20))  # for a digest, its ISO week
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[SendStatus] = mapped_column(
+        EnumText(SendStatus), default=SendStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    photo_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -94,6 +94,21 @@ class AnswerSource(StrEnum):
     SKIP = "skip"
 
 
+class SendKind(StrEnum):
+    """Messages the bot sends of its own accord, on a schedule."""
+
+    DIGEST = "digest"
+
+
+class SendStatus(StrEnum):
+    """A scheduled send's life: waiting, sent, given up (too late or the chat is gone)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    UNDELIVERABLE = "undeliverable"
+
+
 class GuidedPart(TypedDict):
     """One answered (or skipped) question of a guided entry, stored in `Reflection.parts`."""
 

@@ -232,6 +232,8 @@ def test_digest_renders_a_week_from_the_command_line(tmp_path: Path) -> None:
     assert "Oakfield Strings — week of Mon 16 Nov" in shown.stdout
     assert "0 reflections from 0 of 0 members" in shown.stdout
     assert chart.read_bytes().startswith(b"\x89PNG")
-    for wrong in (["--week", "2026-W60", "--dry-run"], ["--dry-run", "--group", "Nowhere"], []):
+    queued = reflectbot("digest", "--group", "Oakfield Strings", "--week", "2026-W47", env=env)
+    assert queued.returncode == 0 and "Queued 0 copies" in queued.stdout, queued.stderr
+    for wrong in (["--week", "2026-W60", "--dry-run"], ["--dry-run", "--group", "Nowhere"]):
         refused = reflectbot("digest", "--group", "Oakfield Strings", *wrong, env=env)
         assert refused.returncode == 2 and "Configuration error" in refused.stderr, wrong

@@ -40,6 +40,8 @@ def sandbox_settings(settings: Settings, url: str, coordinator_ids: set[int]) ->
             "telegram_api_url": url,
             "telegram_bot_token": SecretStr(SANDBOX_TOKEN),
             "coordinator_ids": settings.coordinator_ids | coordinator_ids,
+            # Time travel should show its effect within seconds.
+            "scheduler_seconds": min(settings.scheduler_seconds, 2.0),
         }
     )
 

@@ -49,7 +49,9 @@ def _label(codebook: Codebook, code_id: str) -> str:
 
 def _challenge_line(texts: Texts, codebook: Codebook, row: tuple[str, int, int]) -> str:
     code, count, before = row
-    if count > before:
+    if before == 0:
+        change = texts("digest_change_new")
+    elif count > before:
         change = texts("digest_change_up", before=before)
     elif count < before:
         change = texts("digest_change_down", before=before)
@@ -66,30 +68,27 @@ def _excerpt_line(texts: Texts, excerpt: Excerpt) -> str:
 
 
 def outcome_chart(codebook: Codebook, digest: Digest) -> bytes:
-    """A PNG of the outcome balance, sized to read on a phone."""
-    import matplotlib
+    """A PNG of the outcome balance, sized to read on a phone.
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    A bare `Figure` (no pyplot): nothing global, so charts can be drawn side by side.
+    """
+    from matplotlib.figure import Figure
 
     labels = [_plain(_label(codebook, code)) for code, _ in digest.outcomes]
     counts = [count for _, count in digest.outcomes]
-    figure, axes = plt.subplots(figsize=(6, 3), dpi=120)
-    try:
-        bars = axes.barh(
-            labels[::-1], counts[::-1], color=["#7a5195", "#ef5675", "#ffa600"][: len(counts)]
-        )
-        axes.bar_label(bars, padding=4)
-        axes.set_title(f"{digest.group_name}: outcomes this week", loc="left")
-        axes.set_xlabel("shared reflections tagged")
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.set_xlim(0, max([*counts, 1]) * 1.2)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    figure = Figure(figsize=(6, 3), dpi=120)
+    axes = figure.add_subplot()
+    colours = ["#7a5195", "#ef5675", "#ffa600"][: len(counts)]
+    bars = axes.barh(labels[::-1], counts[::-1], color=colours)
+    axes.bar_label(bars, padding=4)
+    axes.set_title(f"{digest.group_name}: outcomes this week", loc="left")
+    axes.set_xlabel("shared reflections tagged")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_xlim(0, max([*counts, 1]) * 1.2)
+    figure.subplots_adjust(left=0.17, right=0.97, top=0.88, bottom=0.2)  # cheaper than tight_layout
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def _plain(label: str) -> str:

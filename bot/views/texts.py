@@ -139,6 +139,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "digest_change_up": frozenset({"before"}),
     "digest_change_down": frozenset({"before"}),
     "digest_change_same": frozenset(),
+    "digest_change_new": frozenset(),
     "digest_excerpts_header": frozenset(),
     "digest_excerpt": frozenset({"text", "author"}),
     "digest_excerpt_anonymous": frozenset({"text"}),
