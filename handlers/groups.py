@@ -138,13 +138,19 @@ def _ids(update: Update) -> list[int]:
     return [int(part) for part in update.callback_query.data.split(":")[2:]]
 
 
+async def _tapped(update: Update) -> tuple[str, int]:
+    """A group button's action and group id, with its spinner stopped."""
+    query = update.callback_query
+    assert query and query.data
+    await answer_tap(query)
+    return query.data.split(":")[1], _ids(update)[0]
+
+
 @requires(*MANAGERS)
 async def group_button(update: Update, context: Context, who: Identity) -> None:
     """show, day, time and inv: each changes at most one setting, then redraws the group."""
-    app, query = state(context), update.callback_query
-    assert query and query.data
-    action, group_id = query.data.split(":")[1], _ids(update)[0]
-    await answer_tap(query)
+    app = state(context)
+    action, group_id = await _tapped(update)
     async with app.db.transaction() as session:
         view = await groups.view(session, who=who, group_id=group_id)
         if view is not None and action == "day":
@@ -168,9 +174,8 @@ async def group_button(update: Update, context: Context, who: Identity) -> None:
 @requires(*MANAGERS)
 async def pick_member(update: Update, context: Context, who: Identity) -> None:
     app, query = state(context), update.callback_query
-    assert query and query.data
-    action, group_id = query.data.split(":")[1], _ids(update)[0]
-    await answer_tap(query)
+    assert query
+    action, group_id = await _tapped(update)
     async with app.db.transaction() as session:
         view = await groups.view(session, who=who, group_id=group_id)
     if view is None or (action == "ld" and who.role != Role.COORDINATOR):

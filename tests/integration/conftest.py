@@ -76,9 +76,11 @@ def button_data(message: Message, label_part: str) -> str:
     raise AssertionError(f"no button like {label_part!r} in {message.get('buttons')}")
 
 
-async def onboard(chat: Chat) -> None:
-    """Goes through /start, consent, name and time zone with the one-tap defaults."""
-    welcome = await chat.ask("/start")
+async def onboard(chat: Chat, start: str = "/start") -> None:
+    """Goes through /start, consent, name and time zone with the one-tap defaults.
+
+    `start` may carry a deep link's payload, as `/start CODE` does."""
+    welcome = await chat.ask(start)
     mark = await chat.last_message_id()
     await chat.tap(welcome, "yes")
     name_question = await chat.wait_for(bot_says("what should i call you"), after=mark)
