@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.entries import start_of_week
 from bot.services.identity import Identity
+from storage import digests as digest_store
 from storage import groups as store
 from storage import tutors as tutor_store
 from storage.base import utcnow
@@ -169,7 +170,7 @@ async def view(session: AsyncSession, *, who: Identity, group_id: int) -> GroupV
         return None
     group = await store.get_group(session, group_id=group_id)
     assert group is not None
-    week_start = start_of_week(utcnow(), group.timezone)
+    week_start = start_of_week(group.timezone)
     invite = await store.live_invite(session, group_id=group_id, now=utcnow())
     return GroupView(
         id=group.id,
@@ -181,13 +182,6 @@ async def view(session: AsyncSession, *, who: Identity, group_id: int) -> GroupV
         invite_code=invite.code if invite else None,
         members=await store.members(session, group_id=group_id, since=week_start),
     )
-
-
-def start_of_week(now: datetime, timezone: str) -> datetime:
-    """Monday 00:00 in the group's time zone, as a UTC instant."""
-    local = now.astimezone(ZoneInfo(timezone))
-    monday = (local - timedelta(days=local.weekday())).date()
-    return datetime(monday.year, monday.month, monday.day, tzinfo=ZoneInfo(timezone))
 
 
 async def leave(session: AsyncSession, *, who: Identity, group_id: int) -> bool:
@@ -270,13 +264,12 @@ async def summaries(session: AsyncSession) -> list[dict[str, object]]:
     now, rows = utcnow(), []
     for group in await store.all_groups(session):
         invite = await store.live_invite(session, group_id=group.id, now=now)
-        members = await store.members(session, group_id=group.id, since=now)
         rows.append(
             {
                 "id": group.id,
                 "name": group.name,
                 "timezone": group.timezone,
-                "members": len(members),
+                "members": await digest_store.member_count(session, group_id=group.id),
                 "invite_code": invite.code if invite else None,
                 "linked_chat": group.telegram_chat_id is not None,
             }

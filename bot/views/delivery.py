@@ -61,7 +61,7 @@ class Prepared:
     awaiting_acknowledgement: bool
 
 
-def _permanent(error: TelegramError) -> bool:
+def chat_gone(error: TelegramError) -> bool:
     """Forbidden means blocked or removed; some Bad Requests mean the chat no longer exists."""
     if isinstance(error, Forbidden):
         return True
@@ -139,7 +139,7 @@ class Deliverer:
     async def _failed(self, job_id: int, error: TelegramError) -> None:
         """A blocked bot or a vanished chat is final; anything else waits and tries again."""
         async with self.db.transaction() as session:
-            if _permanent(error):
+            if chat_gone(error):
                 logger.info("job %d cannot be shown: %s", job_id, error.message)
                 await deliveries.undeliverable(session, job_id=job_id)
                 return

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import RetryAfter, TelegramError
 
 from bot.database import Database
 from bot.services import digest_schedule, digests
 from bot.services.digest_questions import DigestQuestions
 from bot.tagging.codes import Codebook
 from bot.telegram_errors import maybe_delivered, retry_after_seconds
+from bot.views.delivery import chat_gone
 from bot.views.digest import digest_text, outcome_chart, outcome_line
 from bot.views.texts import Texts
 from storage import sends
@@ -119,7 +120,7 @@ class DigestSender:
 
     async def _failed(self, row: ScheduledSend, error: TelegramError) -> None:
         """A blocked bot or a vanished chat is final; anything else waits and tries again."""
-        if isinstance(error, Forbidden) or "chat not found" in str(error).lower():
+        if chat_gone(error):
             logger.info("digest send %d cannot be delivered: %s", row.id, type(error).__name__)
             await self._finish(row.id, SendStatus.UNDELIVERABLE)
             return
