@@ -15,8 +15,10 @@ from bot.database import Database
 from bot.health import HealthServer
 from bot.inbox import DurableUpdateQueue
 from bot.rate_limits import PerChatRateLimiter
+from bot.services import digest_schedule, prompt_schedule
 from bot.services.digest_questions import load_digest_questions
 from bot.services.prompt_sets import load_prompt_sets
+from bot.services.term_dates import load_term_dates
 from bot.settings import Settings
 from bot.state import AppState, BotApplication, Context
 from bot.tagging.codebook import load_codebook
@@ -24,10 +26,13 @@ from bot.tagging.tagger import Tagger
 from bot.transcription.base import Transcriber
 from bot.update_processor import PerChatUpdateProcessor
 from bot.views.delivery import Deliverer
-from bot.views.digest_sender import DigestSender
+from bot.views.digest_sender import DigestOutgoing
+from bot.views.nudges import NudgeOutgoing
+from bot.views.scheduled_sender import ScheduledSender
 from bot.views.texts import load_texts
 from bot.worker.transcription_worker import TranscriptionWorker
 from handlers import BOT_COMMANDS, register_all
+from storage.vocabulary import SendKind
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +67,7 @@ def build_application(
     app.bot_data.tagger = Tagger(load_codebook())
     app.bot_data.prompt_sets = load_prompt_sets()
     app.bot_data.digest_questions = load_digest_questions(app.bot_data.tagger.codebook)
+    app.bot_data.term_dates = load_term_dates()
     app.bot_data.transcriber = transcriber
     app.bot_data.inbox = inbox
     register_all(app)
@@ -82,7 +88,7 @@ async def _post_init(app: BotApplication) -> None:
         ack_grace=timedelta(seconds=2 * state.settings.telegram_timeout_seconds),
     )
     await _offer_commands(app)
-    _schedule_digests(app, state)
+    _schedule_sends(app, state)
     if state.settings.health_port:
         state.health = HealthServer(
             state.db, host=state.settings.health_host, port=state.settings.health_port
@@ -101,30 +107,40 @@ async def _offer_commands(app: BotApplication) -> None:
         logger.warning("could not set the command menu (%s); carrying on", type(error).__name__)
 
 
-def _schedule_digests(app: BotApplication, state: AppState) -> None:
+def _schedule_sends(app: BotApplication, state: AppState) -> None:
     """The JobQueue asks the database what is due every few seconds: the database, not the
     scheduler, remembers what was planned and sent, so restarts and moved clocks just work."""
     assert state.digest_questions is not None and app.job_queue is not None
-    state.digest_sender = DigestSender(
+    rules = state.prompt_rules
+    digests = DigestOutgoing(
         db=state.db,
         bot=app.bot,
         texts=state.texts,
         codebook=state.codebook,
         questions=state.digest_questions,
+    )
+    nudges = NudgeOutgoing(bot=app.bot, texts=state.texts, prompt_sets=state.prompt_sets)
+    state.scheduled_sender = ScheduledSender(
+        db=state.db,
+        planners=(
+            lambda session, now: digest_schedule.plan_due(session, now=now),
+            lambda session, now: prompt_schedule.plan_due(session, now=now, rules=rules),
+        ),
+        outgoing=dict.fromkeys(prompt_schedule.NUDGES, nudges) | {SendKind.DIGEST: digests},
         retry_seconds=state.settings.delivery_retry_seconds,
     )
     app.job_queue.run_repeating(
-        _digest_tick, interval=state.settings.scheduler_seconds, first=1.0, name="digests"
+        _send_tick, interval=state.settings.scheduler_seconds, first=1.0, name="scheduled-sends"
     )
 
 
-async def _digest_tick(context: Context) -> None:
-    sender = context.bot_data.digest_sender
+async def _send_tick(context: Context) -> None:
+    sender = context.bot_data.scheduled_sender
     try:
         if sender is not None:
             await sender.tick()
     except Exception as error:
-        logger.error("digest tick failed: %s", type(error).__name__, exc_info=error)
+        logger.error("scheduled send tick failed: %s", type(error).__name__, exc_info=error)
 
 
 def _start_worker(app: BotApplication, state: AppState) -> None:

@@ -41,10 +41,17 @@ def add_core_commands(subparsers: Any) -> None:
     )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8080)
-    sandbox.add_argument(
+    only_one = sandbox.add_mutually_exclusive_group()
+    only_one.add_argument(
         "--emulator-only",
         action="store_true",
         help="run only the local Telegram (Bot API and web chat) for a bot started separately",
+    )
+    only_one.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed a week of a peer group (Carys leads Aisha and Ben; Dev coordinates) "
+        "with its group chat linked and a digest ready, once per data directory",
     )
     sandbox.set_defaults(handler=run_sandbox)
 
@@ -86,8 +93,10 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.sandbox.runner import serve_emulator, serve_sandbox
 
-    serve = serve_emulator if args.emulator_only else serve_sandbox
-    asyncio.run(serve(settings, host=args.host, port=args.port))
+    if args.emulator_only:
+        asyncio.run(serve_emulator(settings, host=args.host, port=args.port))
+    else:
+        asyncio.run(serve_sandbox(settings, host=args.host, port=args.port, demo=args.demo))
     return 0
 
 

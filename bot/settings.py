@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     health_port: int = Field(default=0, ge=0, le=65535)
     guided_timeout_hours: float = Field(default=12.0, gt=0)
     scheduler_seconds: float = Field(default=30.0, gt=0)
+    prompt_delay_minutes: int = Field(default=20, ge=0, le=24 * 60)
+    quiet_hours: str = Field(default="21:00-07:00", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod
@@ -71,6 +73,16 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r} (try Europe/London)") from error
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _real_times(cls, value: str) -> str:
+        """Two clock times, start and end, like 21:00-07:00; the same twice means none."""
+        for part in value.split("-"):
+            hour, minute = (int(n) for n in part.split(":"))
+            if hour > 23 or minute > 59:
+                raise ValueError(f"{part} is not a time of day (use 24-hour HH:MM)")
         return value
 
     @field_validator("telegram_api_url")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
@@ -10,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.inbox import DurableUpdateQueue
 from bot.services import guided
 from bot.services.limits import RateLimits
+from bot.services.prompt_schedule import QuietHours, Rules
 
 if TYPE_CHECKING:
     from bot.database import Database
@@ -17,12 +19,13 @@ if TYPE_CHECKING:
     from bot.services.digest_questions import DigestQuestions
     from bot.services.identity import Identity
     from bot.services.prompt_sets import PromptSet
+    from bot.services.term_dates import TermDates
     from bot.settings import Settings
     from bot.tagging.codes import Codebook
     from bot.tagging.tagger import Tagger
     from bot.transcription.base import Transcriber
     from bot.views.delivery import Deliverer
-    from bot.views.digest_sender import DigestSender
+    from bot.views.scheduled_sender import ScheduledSender
     from bot.views.texts import Texts
     from bot.worker.transcription_worker import TranscriptionWorker
 
@@ -36,12 +39,13 @@ class AppState:
         self._texts: Texts | None = None
         self.worker: TranscriptionWorker | None = None
         self.deliverer: Deliverer | None = None
-        self.digest_sender: DigestSender | None = None
+        self.scheduled_sender: ScheduledSender | None = None
         self.transcriber: Transcriber | None = None
         self.worker_task: asyncio.Task[None] | None = None
         self._tagger: Tagger | None = None
         self.prompt_sets: dict[str, PromptSet] = {}
         self.digest_questions: DigestQuestions | None = None
+        self.term_dates: TermDates | None = None
         self.inbox = DurableUpdateQueue()
         self.health: HealthServer | None = None
         self.limits = RateLimits()
@@ -82,6 +86,14 @@ class AppState:
     def guided(self) -> guided.Settings:
         """Everything a guided reflection needs besides the tutor."""
         return guided.Settings(self.prompt_sets, self.tagger, self.settings.guided_timeout_hours)
+
+    @property
+    def prompt_rules(self) -> Rules:
+        """When check-ins go: the operator's delay after a session, and the quiet hours."""
+        return Rules(
+            delay=timedelta(minutes=self.settings.prompt_delay_minutes),
+            quiet=QuietHours.parse(self.settings.quiet_hours),
+        )
 
     @property
     def texts(self) -> Texts:

@@ -13,12 +13,13 @@ from handlers import (
     privacy,
     reflections,
     review,
+    schedule,
     voice,
 )
 
 # Order matters: within a handler group the first match wins, so the catch-all
 # answers for unknown commands and unsupported messages (basics) go last.
-AREAS = (onboarding, guided, groups, digests, reflections, voice, review, privacy, basics)
+AREAS = (onboarding, guided, groups, digests, schedule, reflections, voice, review, privacy, basics)
 
 BOT_COMMANDS = [
     BotCommand("start", "Begin, or see where you are"),
@@ -27,6 +28,9 @@ BOT_COMMANDS = [
     BotCommand("retry", "Try a failed transcription again"),
     BotCommand("skip", "Skip a guided question"),
     BotCommand("cancel", "Stop a guided reflection (answers are kept)"),
+    BotCommand("schedule", "Your teaching week, for check-ins after sessions"),
+    BotCommand("pause", "Pause check-ins, e.g. for the holidays"),
+    BotCommand("resume", "Start check-ins again"),
     BotCommand("join", "Join a peer group with its invite code"),
     BotCommand("leave", "Leave a peer group"),
     BotCommand("group", "Your peer group: members and settings (leads)"),

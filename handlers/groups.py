@@ -172,6 +172,35 @@ async def group_button(update: Update, context: Context, who: Identity) -> None:
 
 
 @requires(*MANAGERS)
+async def pick_zone(update: Update, context: Context, who: Identity) -> None:
+    app, query = state(context), update.callback_query
+    assert query
+    _, group_id = await _tapped(update)
+    async with app.db.transaction() as session:
+        view = await groups.view(session, who=who, group_id=group_id)
+    if view is None:
+        await query.edit_message_text(app.texts("group_gone"))
+        return
+    keyboard = group_views.zone_keyboard(app.texts, view)
+    await query.edit_message_text(
+        app.texts("pick_group_timezone", name=view.name), reply_markup=keyboard
+    )
+
+
+@requires(*MANAGERS)
+async def set_zone(update: Update, context: Context, who: Identity) -> None:
+    app = state(context)
+    await _tapped(update)
+    group_id, index = _ids(update)
+    if index < len(group_views.GROUP_ZONES):
+        async with app.db.transaction() as session:
+            await groups.change_timezone(
+                session, who=who, group_id=group_id, timezone=group_views.GROUP_ZONES[index]
+            )
+    await _redraw(update, context, who, group_id)
+
+
+@requires(*MANAGERS)
 async def pick_member(update: Update, context: Context, who: Identity) -> None:
     app, query = state(context), update.callback_query
     assert query
@@ -266,5 +295,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(leave_button, pattern=r"^gp:leave:\d+$"))
     app.add_handler(CallbackQueryHandler(group_button, pattern=r"^gp:(show|day|time|inv):\d+$"))
     app.add_handler(CallbackQueryHandler(pick_member, pattern=r"^gp:(rm|ld):\d+$"))
+    app.add_handler(CallbackQueryHandler(pick_zone, pattern=r"^gp:tzs:\d+$"))
+    app.add_handler(CallbackQueryHandler(set_zone, pattern=r"^gp:tz:\d+:\d+$"))
     app.add_handler(CallbackQueryHandler(change_member, pattern=r"^gp:(rmx|ldx):\d+:\d+$"))
     app.add_handler(ChatMemberHandler(added_to_chat, ChatMemberHandler.MY_CHAT_MEMBER))

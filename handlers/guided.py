@@ -35,14 +35,23 @@ async def reflect(update: Update, context: Context, who: Identity) -> None:
         choices = ", ".join(f"/reflect {name}" for name in app.prompt_sets)
         await message.reply_text(app.texts("guided_unknown_set", name=set_id[:30], choices=choices))
         return
+    await begin_set(update, app, who, set_id, message.message_id)
+
+
+async def begin_set(
+    update: Update, app: AppState, who: Identity, set_id: str, message_id: int
+) -> None:
+    """Starts a set from /reflect or a check-in's button; `message_id` keys the draft."""
+    chat = update.effective_chat
+    assert chat
     async with app.db.transaction() as session:
         turn = await guided.begin(
             session,
             who=who,
             config=app.guided,
             set_id=set_id,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
+            chat_id=chat.id,
+            message_id=message_id,
         )
     await show(update, app, turn)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Integer,
@@ -29,6 +30,7 @@ from storage.vocabulary import (
     JobStatus,
     OnboardingStep,
     ReflectionStatus,
+    ReminderStyle,
     Role,
     SendKind,
     SendStatus,
@@ -51,6 +53,7 @@ class Tutor(Base):
         one_of("role", Role),
         one_of("onboarding_step", OnboardingStep),
         one_of("default_share_level", ShareLevel),
+        one_of("reminder_style", ReminderStyle),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -70,6 +73,11 @@ class Tutor(Base):
     awaiting: Mapped[Awaiting | None] = mapped_column(JSON, default=None)
     # An invite code from a deep link, used once setting up is done.
     pending_invite: Mapped[str | None] = mapped_column(String(32), default=None)
+    # Prompts and reminders stay quiet before this local date (the day they start again).
+    paused_until: Mapped[date | None] = mapped_column(Date, default=None)
+    reminder_style: Mapped[ReminderStyle] = mapped_column(
+        EnumText(ReminderStyle), default=ReminderStyle.AFTER_SESSION
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     reflections: Mapped[list[Reflection]] = relationship(
@@ -118,6 +126,20 @@ class PendingLead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("peer_groups.id", ondelete="CASCADE"))
     telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class TeachingSession(Base):
+    """A tutor's regular weekly session, in their own time zone; its end time brings a prompt."""
+
+    __tablename__ = "teaching_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("tutors.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)  # Monday is 0
+    starts_minute: Mapped[int | None] = mapped_column(Integer, default=None)
+    ends_minute: Mapped[int] = mapped_column(Integer)  # minutes after local midnight
+    place: Mapped[str] = mapped_column(SafeString(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Membership(Base):
@@ -281,9 +303,15 @@ class ScheduledSend(Base):
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("peer_groups.id", ondelete="CASCADE"), default=None
     )
+    # A prompt or reminder belongs to one tutor, and goes when they erase their data.
+    tutor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tutors.id", ondelete="CASCADE"), default=None, index=True
+    )
+    # Not sent if the tutor has reflected since this instant (a session's end, say).
+    quiet_if_reflected_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     for_lead: Mapped[bool] = mapped_column(Boolean, default=False)
-    period: Mapped[str] = mapped_column(String(20))  # for a digest, its ISO week
+    period: Mapped[str] = mapped_column(String(20))  # a digest's ISO week, a prompt's local date
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[SendStatus] = mapped_column(
         EnumText(SendStatus), default=SendStatus.PENDING, index=True

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ScheduledSend
@@ -28,6 +28,8 @@ async def plan(
     due_at: datetime,
     period: str,
     group_id: int | None = None,
+    tutor_id: int | None = None,
+    quiet_if_reflected_since: datetime | None = None,
     for_lead: bool = False,
     status: SendStatus = SendStatus.PENDING,
 ) -> bool:
@@ -36,6 +38,8 @@ async def plan(
         "key": key,
         "kind": kind,
         "group_id": group_id,
+        "tutor_id": tutor_id,
+        "quiet_if_reflected_since": quiet_if_reflected_since,
         "chat_id": chat_id,
         "for_lead": for_lead,
         "period": period,
@@ -46,6 +50,28 @@ async def plan(
         "created_at": due_at,
     }
     return await insert_if_absent(session, ScheduledSend, values, keys=["key"]) is not None
+
+
+async def keys_since(
+    session: AsyncSession, *, kinds: Sequence[SendKind], since: datetime
+) -> set[str]:
+    """The keys already planned lately, read at once so a planner asks the database once."""
+    result = await session.execute(
+        select(ScheduledSend.key).where(
+            ScheduledSend.kind.in_(kinds), ScheduledSend.due_at >= since
+        )
+    )
+    return set(result.scalars())
+
+
+async def drop_pending(session: AsyncSession, *, key_prefix: str) -> None:
+    """Forgets sends not yet made, e.g. the prompt for a session the tutor just removed."""
+    await session.execute(
+        delete(ScheduledSend).where(
+            ScheduledSend.key.startswith(key_prefix, autoescape=True),
+            ScheduledSend.status == SendStatus.PENDING,
+        )
+    )
 
 
 def _due(now: datetime) -> Any:

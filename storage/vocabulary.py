@@ -98,6 +98,17 @@ class SendKind(StrEnum):
     """Messages the bot sends of its own accord, on a schedule."""
 
     DIGEST = "digest"
+    PROMPT = "prompt"
+    DAILY_REMINDER = "daily_reminder"
+    WEEKLY_REMINDER = "weekly_reminder"
+
+
+class ReminderStyle(StrEnum):
+    """How a tutor likes to be nudged: after each session, once a day, or once a week."""
+
+    AFTER_SESSION = "after_session"
+    DAILY = "daily"
+    WEEKLY = "weekly"
 
 
 class SendStatus(StrEnum):

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for tool in espeak-ng sox ffmpeg; do
+for tool in espeak-ng sox ffmpeg chromium; do  # chromium: the page tests (tests/ui)
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -246,6 +246,11 @@ class SandboxClient:
         moved: JsonDict = await self._request("POST", "/api/clock", json=body)
         return str(moved["now"])
 
+    async def next_prompt(self, user_id: int) -> str | None:
+        """When this person's next after-session check-in goes out (ISO 8601), if ever."""
+        body: JsonDict = await self._request("GET", f"/api/clock/next-prompt?user_id={user_id}")
+        return None if body["at"] is None else str(body["at"])
+
     async def reset(self) -> None:
         await self._request("POST", "/api/reset")
 

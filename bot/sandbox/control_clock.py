@@ -1,4 +1,8 @@
-"""The sandbox clock: `GET /api/clock` reads the bot's now, `POST /api/clock` moves it."""
+"""The sandbox clock: `GET /api/clock` reads the bot's now, `POST /api/clock` moves it.
+
+`GET /api/clock/next-prompt?user_id=ID` says when that person's next after-session check-in
+goes out, so the page can jump straight to it; the bot answers through `state.next_prompt`.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.control_input import json_object
+from bot.sandbox.control_input import json_object, user_id
 from bot.sandbox.errors import ControlError
-from storage.clock import MovableClock
+from bot.sandbox.state import SandboxState
 
 MAX_ADVANCE_SECONDS = 400 * 24 * 3600  # a little over a year at a time
 EARLIEST, LATEST = (
@@ -22,12 +26,14 @@ EARLIEST, LATEST = (
 class ClockRoutes:
     """Time travel for visitors and tests; nothing outside the sandbox can move the clock."""
 
-    def __init__(self, clock: MovableClock) -> None:
-        self._clock = clock
+    def __init__(self, state: SandboxState) -> None:
+        self._state = state
+        self._clock = state.clock
 
     def add_to(self, app: web.Application) -> None:
         app.router.add_get("/api/clock", self.get_clock)
         app.router.add_post("/api/clock", self.post_clock)
+        app.router.add_get("/api/clock/next-prompt", self.get_next_prompt)
 
     async def get_clock(self, request: web.Request) -> web.Response:
         return web.json_response({"now": self._clock.now().isoformat()})
@@ -41,6 +47,14 @@ class ClockRoutes:
         else:
             self._clock.advance(_seconds(body["advance_seconds"]))
         return web.json_response({"now": self._clock.now().isoformat()})
+
+    async def get_next_prompt(self, request: web.Request) -> web.Response:
+        """`{"at": null}` when the person has no sessions (or has not met the bot yet)."""
+        who = user_id(dict(request.query))
+        if self._state.next_prompt is None:
+            raise ControlError("no bot is running beside this emulator to ask", status=404)
+        at = await self._state.next_prompt(who)
+        return web.json_response({"at": None if at is None else at.isoformat()})
 
 
 def _instant(value: Any) -> datetime:

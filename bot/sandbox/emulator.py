@@ -57,7 +57,7 @@ class BotApiEmulator:
             PeopleRoutes(self.state),
             ReadRoutes(self.state),
             AdminRoutes(self.state),
-            ClockRoutes(self.state.clock),
+            ClockRoutes(self.state),
         ):
             routes.add_to(app)
         app.router.add_get("/", _page)

@@ -8,19 +8,27 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
 from pydantic import SecretStr
 
 from bot.application import build_application
+from bot.sandbox import membership
 from bot.sandbox.emulator import BotApiEmulator
+from bot.sandbox.state import SandboxState
+from bot.services import demo as demo_week
+from bot.services import schedules
 from bot.settings import SANDBOX_TOKEN, Settings
 from bot.state import BotApplication
 from bot.transcription.base import Transcriber
 from storage import clock, migrate
 
 logger = logging.getLogger(__name__)
+
+DEMO_CHAT_ID = -1_001_000_000_001
+DEMO_CHAT_TITLE = "Oakfield Strings reflective practice"
 
 
 @dataclass
@@ -31,6 +39,7 @@ class Sandbox:
     emulator: BotApiEmulator
     app: BotApplication
     settings: Settings
+    demo: demo_week.Demo | None = None
 
 
 def sandbox_settings(settings: Settings, url: str, coordinator_ids: set[int]) -> Settings:
@@ -69,6 +78,7 @@ async def running_sandbox(
     host: str = "127.0.0.1",
     port: int = 0,
     transcriber: Transcriber | None = None,
+    demo: bool = False,
 ) -> AsyncIterator[Sandbox]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await migrate.upgrade_async(settings.resolved_database_url)
@@ -81,9 +91,60 @@ async def running_sandbox(
         real_clock = clock.use(emulator.state.clock)
         try:
             async with _polling(build_application(bot_settings, transcriber=transcriber)) as app:
-                yield Sandbox(url=url, emulator=emulator, app=app, settings=bot_settings)
+                _answer_next_prompt(app, emulator.state)
+                made = await _seed_demo(app, emulator.state) if demo else None
+                yield Sandbox(url=url, emulator=emulator, app=app, settings=bot_settings, demo=made)
         finally:
             clock.use(real_clock)
+
+
+async def _seed_demo(app: BotApplication, state: SandboxState) -> demo_week.Demo:
+    """The demo week, once per data dir; the emulator forgets chats, so they are made each start."""
+    async with app.bot_data.db.transaction() as session:
+        made = await demo_week.seed(session, tagger=app.bot_data.tagger, chat_id=DEMO_CHAT_ID)
+    people = [user_id for user_id, _, _ in demo_week.PEOPLE] + [demo_week.COORDINATOR[0]]
+    for user_id in people:  # they set up with the bot earlier, so it may write to them
+        state.meet(user_id)
+        state.chats.open_private(user_id)
+    if state.chats.get(made.chat_id) is None:  # made after the link, so the bot stays quiet
+        await membership.create_group(
+            state, chat_id=made.chat_id, title=DEMO_CHAT_TITLE, member_ids=people
+        )
+    if made.seeded:  # made before the digest, so its first send finds the chat
+        async with app.bot_data.db.transaction() as session:
+            await demo_week.queue_digest(session, group_id=made.group_id)
+    return made
+
+
+def _answer_next_prompt(app: BotApplication, state: SandboxState) -> None:
+    """Lets the page's "Next session end" ask the bot when a person's next check-in goes."""
+
+    async def next_prompt(user_id: int) -> datetime | None:
+        async with app.bot_data.db.transaction() as session:
+            return await schedules.next_prompt_at(
+                session, telegram_user_id=user_id, now=clock.now(), rules=app.bot_data.prompt_rules
+            )
+
+    state.next_prompt = next_prompt
+
+
+def demo_lines(made: demo_week.Demo) -> list[str]:
+    """Who is who, for the person who just started the demo."""
+    lines = [
+        f'Demo: Carys leads "{demo_week.GROUP_NAME}" with Aisha and Ben; Dev is the coordinator. '
+        f'Their group chat "{DEMO_CHAT_TITLE}" is linked.'
+    ]
+    if made.seeded:
+        lines.append(
+            "This week's digest is on its way to the group chat and to Carys; as Carys, "
+            "send /digest to see the lead's copy again."
+        )
+    else:
+        lines.append(
+            "The demo week was seeded on an earlier start and is kept as it was; "
+            "as Carys, send /digest for the week so far."
+        )
+    return lines
 
 
 @contextlib.asynccontextmanager
@@ -112,11 +173,13 @@ def _bound_port(runner: web.AppRunner) -> int:
     raise RuntimeError("sandbox is not listening")
 
 
-async def serve_sandbox(settings: Settings, *, host: str, port: int) -> None:
+async def serve_sandbox(settings: Settings, *, host: str, port: int, demo: bool = False) -> None:
     """The `reflectbot sandbox` command: serve until Ctrl-C."""
     stop = _stop_on_signals()
-    async with running_sandbox(settings, host=host, port=port) as sandbox:
+    async with running_sandbox(settings, host=host, port=port, demo=demo) as sandbox:
         print(f"Sandbox web chat: {sandbox.url}/", flush=True)
+        for line in demo_lines(sandbox.demo) if sandbox.demo else []:
+            print(line, flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()
 

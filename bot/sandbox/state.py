@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from bot.sandbox.callbacks import CallbackBook
@@ -23,6 +25,9 @@ MAX_USERS = 10_000
 
 
 CALLBACK_EXPIRY_SECONDS = 15.0
+
+# When a person's next after-session check-in goes out; the runner asks the bot.
+NextPrompt = Callable[[int], Awaitable[datetime | None]]
 
 
 class SandboxState:
@@ -46,6 +51,7 @@ class SandboxState:
         self.callback_expiry_seconds = CALLBACK_EXPIRY_SECONDS
         self.flood = FloodGate()
         self.clock = MovableClock()  # the bot's now, while it runs inside the sandbox
+        self.next_prompt: NextPrompt | None = None  # set by whoever runs the bot beside us
 
     def person(self, user_id: int) -> Person | None:
         """People who have spoken, then the page's personas."""

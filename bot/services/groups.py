@@ -243,6 +243,18 @@ async def change_digest(
     return True
 
 
+async def change_timezone(
+    session: AsyncSession, *, who: Identity, group_id: int, timezone: str
+) -> bool:
+    """The digest's day and time then follow that zone's clock."""
+    if not await may_manage(session, who=who, group_id=group_id):
+        return False
+    group = await store.get_group(session, group_id=group_id)
+    assert group is not None
+    group.timezone = timezone
+    return True
+
+
 async def mine(session: AsyncSession, *, who: Identity) -> list[tuple[int, str]]:
     """The groups someone belongs to, as (id, name)."""
     return [

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.identity import Identity
-from storage import audit
+from storage import audit, schedules
 from storage import jobs as job_store
 from storage import reflections as store
 from storage import tags as tag_store
@@ -46,7 +46,18 @@ async def export(session: AsyncSession, *, who: Identity) -> MyData:
             "consented_at": tutor.consented_at.isoformat(),
             "consent_version": tutor.consent_version,
             "default_share_level": tutor.default_share_level,
+            "reminder_style": tutor.reminder_style,
+            "paused_until": tutor.paused_until.isoformat() if tutor.paused_until else None,
         },
+        "teaching_sessions": [
+            {
+                "weekday": row.weekday,
+                "starts_minute": row.starts_minute,
+                "ends_minute": row.ends_minute,
+                "place": row.place,
+            }
+            for row in await schedules.sessions_of(session, tutor_id=tutor.id)
+        ],
         "reflections": reflections,
         "audit_log": [
             {"action": row.action, "at": row.created_at.isoformat(), "detail": row.detail}

@@ -11,6 +11,18 @@ from storage.groups import Member
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DIGEST_TIMES = (8 * 60, 12 * 60, 16 * 60, 18 * 60, 20 * 60)  # minutes after midnight
+# The zones a group picks from; buttons carry the index, so the list only ever grows at the end.
+GROUP_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "America/New_York",
+    "Australia/Sydney",
+    "UTC",
+)
 
 
 def invite_link(bot_username: str, code: str) -> str:
@@ -59,6 +71,7 @@ def group_keyboard(texts: Texts, view: GroupView, *, coordinator: bool) -> Inlin
                 texts("digest_time_button", time=clock_time(view.digest_minute)), f"gp:time:{gid}"
             ),
         ],
+        [button(texts("timezone_button", timezone=view.timezone), f"gp:tzs:{gid}")],
         [button(texts("new_invite_button"), f"gp:inv:{gid}")],
     ]
     if view.members:
@@ -79,6 +92,16 @@ def member_keyboard(
     ]
     rows.append([button(texts("back_button"), f"gp:show:{view.id}")])
     return InlineKeyboardMarkup(rows)
+
+
+def zone_keyboard(texts: Texts, view: GroupView) -> InlineKeyboardMarkup:
+    """The group's zone ticked among the choices, two to a row, then Back."""
+    zones = [
+        button(("✅ " if zone == view.timezone else "") + zone, f"gp:tz:{view.id}:{index}")
+        for index, zone in enumerate(GROUP_ZONES)
+    ]
+    rows = [zones[i : i + 2] for i in range(0, len(zones), 2)]
+    return InlineKeyboardMarkup([*rows, [button(texts("back_button"), f"gp:show:{view.id}")]])
 
 
 def pick_group_keyboard(groups: list[tuple[int, str]], action: str) -> InlineKeyboardMarkup:

@@ -57,6 +57,27 @@ EXPECTED: dict[str, dict[int, str]] = {
         OTHER_LEAD: "Which group",
         COORDINATOR: "not in any peer group",
     },
+    "/schedule": {
+        STRANGER: START,
+        TUTOR: "Your teaching week",
+        LEAD: "Your teaching week",
+        OTHER_LEAD: "Your teaching week",
+        COORDINATOR: "Your teaching week",
+    },
+    "/pause": {
+        STRANGER: START,
+        TUTOR: "Pause check-ins",
+        LEAD: "Pause check-ins",
+        OTHER_LEAD: "Pause check-ins",
+        COORDINATOR: "Pause check-ins",
+    },
+    "/resume": {
+        STRANGER: START,
+        TUTOR: "already on",
+        LEAD: "already on",
+        OTHER_LEAD: "already on",
+        COORDINATOR: "already on",
+    },
 }
 
 
@@ -115,10 +136,12 @@ async def test_every_group_button_action_checks_who_is_asking(
             view = await groups.view(session, who=who, group_id=a)
             moved = await groups.change_digest(session, who=who, group_id=a, weekday=0, minute=0)
             code = await groups.new_invite(session, who=who, group_id=a)
+            zoned = await groups.change_timezone(session, who=who, group_id=a, timezone="UTC")
             await session.rollback()  # try each person on the same untouched group
         assert (view is not None) == (person in allowed), NAMES[person]
         assert moved == (person in allowed), NAMES[person]
         assert (code is not None) == (person in allowed), NAMES[person]
+        assert zoned == (person in allowed), NAMES[person]
     for person in (TUTOR, OTHER_LEAD):
         async with db.transaction() as session:
             assert not await groups.remove(session, who=people[person], group_id=a, tutor_id=ben)

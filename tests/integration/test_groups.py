@@ -119,7 +119,13 @@ async def test_digest_settings_change_with_buttons(dev: Chat) -> None:
     await dev.wait_for(lambda m: is_bot(m) and "Sat 16:00" in text_of(m), 0)
     changed = await dev.wait_for(lambda m: is_bot(m) and "Sat 16:00" in text_of(m), 0)
     await dev.tap(changed, "digest time")
-    await dev.wait_for(lambda m: is_bot(m) and "Sat 18:00" in text_of(m), 0)
+    changed = await dev.wait_for(lambda m: is_bot(m) and "Sat 18:00" in text_of(m), 0)
+    await dev.tap(changed, "time zone")
+    picker = await dev.wait_for(lambda m: is_bot(m) and "Which time zone is" in text_of(m), 0)
+    assert "✅ Europe/London" in str(picker["buttons"])
+    await dev.tap(picker, "Europe/Dublin")
+    view = await dev.wait_for(lambda m: is_bot(m) and "Time zone: Europe/Dublin" in text_of(m), 0)
+    assert "Sat 18:00" in text_of(view), "the digest keeps its local day and time"
 
 
 async def test_leaving_a_group(sandbox: Sandbox, dev: Chat, aisha: Chat) -> None:

@@ -5,7 +5,7 @@ import json
 from sqlalchemy import func, select
 
 from bot.sandbox.runner import Sandbox
-from storage.models import AuditEvent, Reflection, ReflectionTag, Tutor
+from storage.models import AuditEvent, Reflection, ReflectionTag, TeachingSession, Tutor
 from tests.integration.conftest import Chat, bot_says, onboard, stored_reflections, text_of
 
 ENTRIES = [
@@ -30,9 +30,13 @@ async def test_mydata_sends_everything_as_json(sandbox: Sandbox, aisha: Chat) ->
     await onboard(aisha)
     for text in ENTRIES:
         await aisha.ask(text)
+    await aisha.ask("/schedule Tue 14:30-15:30 Oakfield Primary")
     mark = await aisha.say("/mydata")
     document = await aisha.wait_for(lambda m: bool(m.get("document")), after=mark)
     data = json.loads(await aisha.client.download(document["document"]["url"]))
+    assert data["teaching_sessions"] == [
+        {"weekday": 1, "starts_minute": 870, "ends_minute": 930, "place": "Oakfield Primary"}
+    ]
     assert [entry["text"] for entry in data["reflections"]] == ENTRIES
     assert data["profile"]["display_name"] == "Aisha"
     assert data["profile"]["pseudonym"].startswith("T-")
@@ -53,6 +57,8 @@ async def test_forget_erases_everything_after_confirmation(
     for text in ENTRIES:
         await aisha.ask(text)
     await ben.ask("Ben's own entry stays.")
+    await aisha.ask("/schedule Tue 15:30 Oakfield Primary")
+    await ben.ask("/schedule Wed 12:00")
     confirm = await aisha.ask("/forget")
     assert "all 2 of your reflections" in text_of(confirm)
     await aisha.tap(confirm, "no, keep")
@@ -63,6 +69,7 @@ async def test_forget_erases_everything_after_confirmation(
     await aisha.wait_for(bot_says("everything is erased"))
     assert [e.text for e in await stored_reflections(sandbox)] == ["Ben's own entry stays."]
     assert await count(sandbox, Tutor) == 1
+    assert await count(sandbox, TeachingSession) == 1, "only Ben's session remains"
     ben_tags = await count(sandbox, ReflectionTag)
     async with sandbox.app.bot_data.db.transaction() as session:
         ben_entry = (await session.execute(select(Reflection))).scalar_one()

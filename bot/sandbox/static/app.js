@@ -536,6 +536,126 @@ function growTextarea() {
   box.style.height = `${Math.min(box.scrollHeight, 140)}px`;
 }
 
+// ---- the sandbox clock -------------------------------------------------------------------
+
+const LONDON = "Europe/London";
+const CLOCK_REFRESH_MS = 15000; // someone else (a script, a test) may move it too
+const JUST_AFTER_MS = 5000; // land a little after the moment, so the bot's next tick sends it
+const SCHEDULE_EXAMPLE = "/schedule Tue 15:30 Oakfield Primary";
+const clockState = { offsetMs: 0, known: false };
+
+function sandboxNow() {
+  return new Date(Date.now() + clockState.offsetMs);
+}
+
+function showClock(iso) {
+  clockState.offsetMs = Date.parse(iso) - Date.now();
+  clockState.known = true;
+  renderClock();
+}
+
+function renderClock() {
+  if (!clockState.known) return;
+  const now = sandboxNow();
+  const date = now.toLocaleDateString("en-GB", { timeZone: LONDON, weekday: "short", day: "numeric", month: "short" });
+  const time = now.toLocaleTimeString("en-GB", { timeZone: LONDON, hour: "2-digit", minute: "2-digit" });
+  $("clock-date").textContent = date;
+  $("clock-time").textContent = time;
+  $("clock-now").dateTime = now.toISOString();
+}
+
+async function loadClock() {
+  showClock((await api("/api/clock")).now);
+}
+
+function londonParts(instant) {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: LONDON, hourCycle: "h23", weekday: "short",
+    year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
+  }).formatToParts(instant);
+  const get = (type) => parts.find((part) => part.type === type).value;
+  return {
+    weekday: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(get("weekday")),
+    year: Number(get("year")), month: Number(get("month")), day: Number(get("day")),
+    hour: Number(get("hour")), minute: Number(get("minute")), second: Number(get("second")),
+  };
+}
+
+function londonWallToInstant(year, month, day, hour, minute) {
+  // London is UTC or UTC+1: guess UTC, then correct by the offset London shows at that guess.
+  const guess = Date.UTC(year, month - 1, day, hour, minute);
+  const seen = londonParts(new Date(guess));
+  const shown = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute, seen.second);
+  return new Date(guess - (shown - guess));
+}
+
+function nextFriday1600(after) {
+  const now = londonParts(after);
+  let ahead = (5 - now.weekday + 7) % 7;
+  if (ahead === 0 && now.hour * 60 + now.minute >= 16 * 60) ahead = 7;
+  const day = new Date(Date.UTC(now.year, now.month - 1, now.day + ahead));
+  return londonWallToInstant(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), 16, 0);
+}
+
+async function moveClock(body) {
+  const moved = await postJson("/api/clock", body);
+  showClock(moved.now);
+  return moved.now;
+}
+
+function shownTime(iso) {
+  return new Date(iso).toLocaleString("en-GB", {
+    timeZone: LONDON, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+  });
+}
+
+async function jumpToNextSession() {
+  const me = person(state.me);
+  const name = me ? me.first_name : "This person";
+  const next = await api(`/api/clock/next-prompt?user_id=${state.me}`);
+  if (!next.at) {
+    if (state.chatId !== state.me) chooseChat(state.me);
+    if (!$("text").value.trim()) $("text").value = SCHEDULE_EXAMPLE;
+    showAlert(`${name} has no sessions yet, so there's no check-in to jump to. `
+      + `Add one with ${SCHEDULE_EXAMPLE} (it's ready in the message box), then try again.`);
+    return;
+  }
+  if (state.chatId !== state.me) chooseChat(state.me);
+  const now = await moveClock({ now: new Date(Date.parse(next.at) + JUST_AFTER_MS).toISOString() });
+  toast(`Now ${shownTime(now)}: ${name}'s check-in is due`);
+}
+
+async function jumpToFriday() {
+  await loadClock();
+  const at = new Date(nextFriday1600(sandboxNow()).getTime() + JUST_AFTER_MS);
+  const now = await moveClock({ now: at.toISOString() });
+  toast(`Now ${shownTime(now)}: weekly digests go out`);
+}
+
+async function jumpOneDay() {
+  const now = await moveClock({ advance_seconds: 86400 });
+  toast(`A day later: ${shownTime(now)}`);
+}
+
+function wireClock() {
+  const jumps = { "jump-session": jumpToNextSession, "jump-friday": jumpToFriday, "jump-day": jumpOneDay };
+  for (const [id, jump] of Object.entries(jumps)) {
+    const button = $(id);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        await jump();
+      } catch (error) {
+        failed(error);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+  setInterval(renderClock, 1000);
+  setInterval(() => loadClock().catch(() => {}), CLOCK_REFRESH_MS);
+}
+
 // ---- wiring ------------------------------------------------------------------------------
 
 function wireComposer() {
@@ -602,6 +722,8 @@ async function pollForever() {
 async function start() {
   wireComposer();
   wireChrome();
+  wireClock();
+  loadClock().catch(failed);
   const [bot, people] = await Promise.all([api("/api/bot"), api("/api/people")]);
   state.bot = bot;
   state.people = people.people;
