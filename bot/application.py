@@ -15,7 +15,7 @@ from bot.database import Database
 from bot.health import HealthServer
 from bot.inbox import DurableUpdateQueue
 from bot.rate_limits import PerChatRateLimiter
-from bot.services import digest_schedule, prompt_schedule
+from bot.services import digest_schedule, privacy, prompt_schedule, retention
 from bot.services.digest_questions import load_digest_questions
 from bot.services.prompt_sets import load_prompt_sets
 from bot.services.term_dates import load_term_dates
@@ -32,11 +32,14 @@ from bot.views.scheduled_sender import ScheduledSender
 from bot.views.texts import load_texts
 from bot.worker.transcription_worker import TranscriptionWorker
 from handlers import BOT_COMMANDS, register_all
+from storage.base import utcnow
 from storage.vocabulary import SendKind
 
 logger = logging.getLogger(__name__)
 
 WORKER_TASK = "transcription-worker"
+RETENTION_INTERVAL = timedelta(days=1)
+RETENTION_FIRST = timedelta(seconds=30)
 
 
 def build_application(
@@ -89,6 +92,7 @@ async def _post_init(app: BotApplication) -> None:
     )
     await _offer_commands(app)
     _schedule_sends(app, state)
+    _schedule_retention(app, state)
     if state.settings.health_port:
         state.health = HealthServer(
             state.db, host=state.settings.health_host, port=state.settings.health_port
@@ -141,6 +145,28 @@ async def _send_tick(context: Context) -> None:
             await sender.tick()
     except Exception as error:
         logger.error("scheduled send tick failed: %s", type(error).__name__, exc_info=error)
+
+
+def _schedule_retention(app: BotApplication, state: AppState) -> None:
+    """Once soon after start, then daily: a restart never skips a day's purge."""
+    if state.settings.reflection_retention_days and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _retention_tick, interval=RETENTION_INTERVAL, first=RETENTION_FIRST, name="retention"
+        )
+
+
+async def _retention_tick(context: Context) -> None:
+    state = context.bot_data
+    days = state.settings.reflection_retention_days
+    try:
+        if days:
+            purged = await retention.purge(state.db, days=days, now=utcnow())
+            await privacy.remove_files(purged.audio)
+            logger.info(
+                "retention: deleted %d reflections older than %d days", purged.entries, days
+            )
+    except Exception as error:
+        logger.error("retention purge failed: %s", type(error).__name__, exc_info=error)
 
 
 def _start_worker(app: BotApplication, state: AppState) -> None:

@@ -19,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
     """One parser; each area adds its own subcommand so this file stays a table of contents."""
     from bot.commands import add_core_commands
     from bot.digest_cli import add_digest_command
+    from bot.export_cli import add_export_command
     from bot.group_cli import add_group_command
+    from bot.import_cli import add_import_command
     from bot.tagging.cli import add_tag_command
     from bot.transcription.cli import add_transcribe_command
 
@@ -30,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_core_commands(subparsers)
     add_group_command(subparsers)
     add_digest_command(subparsers)
+    add_import_command(subparsers)
+    add_export_command(subparsers)
     add_transcribe_command(subparsers)
     add_tag_command(subparsers)
     return parser

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     whisper_device: str = "cpu"
     max_voice_seconds: int = Field(default=600, gt=0)
     audio_retention_days: int = Field(default=0, ge=0)
+    reflection_retention_days: int | None = Field(default=None, ge=1)
     transcription_max_attempts: int = Field(default=3, ge=1)
     transcription_retry_seconds: float = Field(default=30.0, ge=0)
     transcription_lease_seconds: float = Field(default=120.0, gt=0)
@@ -74,6 +75,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r} (try Europe/London)") from error
         return value
+
+    @field_validator("reflection_retention_days", mode="before")
+    @classmethod
+    def _blank_keeps_for_ever(cls, value: object) -> object:
+        """`REFLECTION_RETENTION_DAYS=` with nothing after it means no limit."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("quiet_hours")
     @classmethod

@@ -7,6 +7,7 @@ from handlers import (
     basics,
     digests,
     errors,
+    exports,
     groups,
     guided,
     onboarding,
@@ -19,7 +20,19 @@ from handlers import (
 
 # Order matters: within a handler group the first match wins, so the catch-all
 # answers for unknown commands and unsupported messages (basics) go last.
-AREAS = (onboarding, guided, groups, digests, schedule, reflections, voice, review, privacy, basics)
+AREAS = (
+    onboarding,
+    guided,
+    groups,
+    digests,
+    exports,
+    schedule,
+    reflections,
+    voice,
+    review,
+    privacy,
+    basics,
+)
 
 BOT_COMMANDS = [
     BotCommand("start", "Begin, or see where you are"),
@@ -35,6 +48,8 @@ BOT_COMMANDS = [
     BotCommand("leave", "Leave a peer group"),
     BotCommand("group", "Your peer group: members and settings (leads)"),
     BotCommand("digest", "Your group's week so far (leads)"),
+    BotCommand("export", "Export shared reflections for evaluation (coordinators)"),
+    BotCommand("privacy", "Who can see what, and how long it's kept"),
     BotCommand("mydata", "Download everything I hold about you"),
     BotCommand("forget", "Erase your profile and all your reflections"),
     BotCommand("help", "What I can do"),

@@ -25,6 +25,26 @@ async def show_help(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(state(context).texts("help"))
 
 
+async def show_privacy(update: Update, context: Context) -> None:
+    """Open to anyone, consented or not: people should know before they agree."""
+    assert update.effective_message
+    app = state(context)
+    settings = app.settings
+    audio = (
+        app.texts("privacy_audio_kept", days=settings.audio_retention_days)
+        if settings.audio_retention_days
+        else app.texts("privacy_audio_deleted")
+    )
+    retention = (
+        app.texts("privacy_keep_days", days=settings.reflection_retention_days)
+        if settings.reflection_retention_days
+        else app.texts("privacy_keep_until_deleted")
+    )
+    await update.effective_message.reply_text(
+        app.texts("privacy", audio=audio, retention=retention)
+    )
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message and message.text
@@ -39,5 +59,6 @@ async def unsupported(update: Update, context: Context) -> None:
 
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("help", show_help, filters=PRIVATE))
+    app.add_handler(CommandHandler("privacy", show_privacy, filters=PRIVATE))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(PRIVATE & UNSUPPORTED, unsupported))

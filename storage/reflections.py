@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -112,3 +112,21 @@ async def recent_by_source(
         .limit(limit)
     )
     return result.scalars().all()
+
+
+async def ids_created_before(
+    session: AsyncSession, *, before: datetime, limit: int
+) -> Sequence[int]:
+    """The oldest entries past a retention limit, a bounded batch at a time."""
+    result = await session.execute(
+        select(Reflection.id)
+        .where(Reflection.created_at < before)
+        .order_by(Reflection.id)
+        .limit(limit)
+    )
+    return result.scalars().all()
+
+
+async def delete_many(session: AsyncSession, *, reflection_ids: Sequence[int]) -> None:
+    """Tags and jobs go with them (ON DELETE CASCADE)."""
+    await session.execute(delete(Reflection).where(Reflection.id.in_(reflection_ids)))

@@ -1,6 +1,7 @@
 """Queries about tutors: onboarding, lookups and pending conversational state."""
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -13,6 +14,11 @@ from storage.vocabulary import Awaiting, OnboardingStep, Role, ShareLevel
 async def get_tutor(session: AsyncSession, *, telegram_user_id: int) -> Tutor | None:
     result = await session.execute(select(Tutor).where(Tutor.telegram_user_id == telegram_user_id))
     return result.scalar_one_or_none()
+
+
+async def all_tutors(session: AsyncSession) -> Sequence[Tutor]:
+    """Everyone who has consented, for matching names written outside Telegram."""
+    return (await session.execute(select(Tutor).order_by(Tutor.id))).scalars().all()
 
 
 async def require(session: AsyncSession, *, tutor_id: int) -> Tutor:

@@ -53,6 +53,7 @@ class EntrySource(StrEnum):
     AUDIO = "audio"
     VIDEO_NOTE = "video_note"
     GUIDED = "guided"
+    WHATSAPP = "whatsapp"  # imported from a WhatsApp group's exported chat
 
 
 class JobStatus(StrEnum):
@@ -101,6 +102,15 @@ class SendKind(StrEnum):
     PROMPT = "prompt"
     DAILY_REMINDER = "daily_reminder"
     WEEKLY_REMINDER = "weekly_reminder"
+
+
+class ExportFormat(StrEnum):
+    """The files a coordinator can export; recorded in the audit log."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSONL = "jsonl"
+    QDPX = "qdpx"
 
 
 class ReminderStyle(StrEnum):

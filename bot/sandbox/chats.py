@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.errors import ControlError
@@ -21,7 +22,8 @@ SUPERGROUP_BELOW = -1_000_000_000_000
 class ChatBook:
     """Chats by id; message ids grow per chat, like Telegram's."""
 
-    def __init__(self) -> None:
+    def __init__(self, timestamp: Callable[[], int]) -> None:
+        self._timestamp = timestamp
         self._chats: dict[int, Chat] = {}
         self._changed = asyncio.Event()
 
@@ -82,7 +84,7 @@ class ChatBook:
             message_id=chat.next_message_id,
             chat_id=chat.id,
             sender_id=sender_id,
-            date=int(time.time()),
+            date=self._timestamp(),
             **fields,
         )
         chat.next_message_id += 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
 
 from bot.sandbox.errors import ControlError
@@ -97,7 +96,7 @@ async def edit(
     if message is None or message.sender_id != user_id or message.text is None:
         raise ControlError(f"{user_id} has no text message {message_id} in chat {chat.id}", 404)
     message.text, message.entities = Formatted(text), command_entities(text)
-    message.edit_date = int(time.time())
+    message.edit_date = state.timestamp()
     state.chats.touch(chat)
     update_id = None
     if bot_sees(state, chat, message):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from bot.sandbox.errors import ControlError
 from bot.sandbox.inbox import Posted
@@ -19,7 +18,7 @@ async def report_change(state: SandboxState, chat: Chat, actor_id: int, old: str
     payload = {
         "chat": chat_json(state, chat),
         "from": sender_user(state, actor_id),
-        "date": int(time.time()),
+        "date": state.timestamp(),
         "old_chat_member": _bot_member(state, old),
         "new_chat_member": _bot_member(state, new),
     }

@@ -41,7 +41,8 @@ class SandboxState:
         self.group_privacy = group_privacy
         self.people: list[Person] = list(DEFAULT_PEOPLE)
         self.users: dict[int, Person] = {}
-        self.chats = ChatBook()
+        self.clock = MovableClock()  # the bot's now, while it runs inside the sandbox
+        self.chats = ChatBook(self.timestamp)
         self.updates = UpdateQueue()
         self.webhook = Webhook(self.updates)
         self.files = FileStore(storage_dir / "files")
@@ -50,8 +51,12 @@ class SandboxState:
         self.commands: dict[str, list[JsonDict]] = {}
         self.callback_expiry_seconds = CALLBACK_EXPIRY_SECONDS
         self.flood = FloodGate()
-        self.clock = MovableClock()  # the bot's now, while it runs inside the sandbox
         self.next_prompt: NextPrompt | None = None  # set by whoever runs the bot beside us
+
+    def timestamp(self) -> int:
+        """Telegram's `date` fields, on the sandbox clock: a visitor who travels in time sees
+        the times of the day they are in."""
+        return int(self.clock.now().timestamp())
 
     def person(self, user_id: int) -> Person | None:
         """People who have spoken, then the page's personas."""

@@ -28,6 +28,7 @@ SOURCE_ICONS = {
     EntrySource.AUDIO: "🎧",
     EntrySource.VIDEO_NOTE: "📹",
     EntrySource.GUIDED: "🧭",
+    EntrySource.WHATSAPP: "💬",
 }
 
 

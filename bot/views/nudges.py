@@ -16,7 +16,7 @@ from bot.services.prompt_schedule import is_paused
 from bot.services.prompt_sets import PromptSet
 from bot.telegram_errors import maybe_delivered
 from bot.views.keyboards import button
-from bot.views.schedule import session_label
+from bot.views.schedule import session_name
 from bot.views.scheduled_sender import Delivery
 from bot.views.texts import Texts
 from storage import reflections
@@ -53,7 +53,7 @@ class NudgeOutgoing:
         question = self.prompt_sets[QUICK_SET].questions[0]
         return self.texts(
             "prompt_after_session",
-            session=session_label(taught),
+            session=session_name(taught),
             question=question.text,
             hint=question.hint or "",
         ).strip()

@@ -19,16 +19,24 @@ from storage.vocabulary import ReminderStyle
 HOURS = tuple(range(8, 21))
 QUARTERS = (0, 15, 30, 45)
 TICKED = "✅ "
+LONG_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def session_label(row: TeachingSession | SessionTimes) -> str:
     """`Tue 14:30–15:30 · Oakfield Primary`, or `Tue until 15:30` when only the end is known."""
     day = DAYS[row.weekday]
-    if row.starts_minute is None:
-        when = f"{day} until {clock_time(row.ends_minute)}"
-    else:
-        when = f"{day} {clock_time(row.starts_minute)}–{clock_time(row.ends_minute)}"
+    when = f"{day} until {_hours(row)}" if row.starts_minute is None else f"{day} {_hours(row)}"
     return f"{when} · {row.place}" if row.place else when
+
+
+def session_name(row: TeachingSession) -> str:
+    """What a tutor calls a session: its place, or else its day and time."""
+    return row.place or f"{LONG_DAYS[row.weekday]} {_hours(row)}"
+
+
+def _hours(row: TeachingSession | SessionTimes) -> str:
+    ends = clock_time(row.ends_minute)
+    return ends if row.starts_minute is None else f"{clock_time(row.starts_minute)}–{ends}"
 
 
 def long_day(day: date) -> str:

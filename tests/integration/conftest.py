@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,23 @@ def button_data(message: Message, label_part: str) -> str:
             if label_part.lower() in button["text"].lower():
                 return str(button["callback_data"])
     raise AssertionError(f"no button like {label_part!r} in {message.get('buttons')}")
+
+
+async def tap_and_reread(chat: Chat, message: Message, label: str) -> Message:
+    """Taps a button and waits for the bot to redraw that same message."""
+    before = text_of(message)
+    await chat.tap(message, label)
+    for _ in range(50):
+        now = await reread(chat, message)
+        if text_of(now) != before:
+            return now
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"tapping {label!r} changed nothing")
+
+
+async def reread(chat: Chat, message: Message) -> Message:
+    messages = await chat.client.messages(chat.chat_id)
+    return next(m for m in messages if m["message_id"] == message["message_id"])
 
 
 async def onboard(chat: Chat, start: str = "/start") -> None:

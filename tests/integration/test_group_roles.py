@@ -57,6 +57,20 @@ EXPECTED: dict[str, dict[int, str]] = {
         OTHER_LEAD: "Which group",
         COORDINATOR: "not in any peer group",
     },
+    "/export": {
+        STRANGER: START,
+        TUTOR: ROLE,
+        LEAD: ROLE,
+        OTHER_LEAD: ROLE,
+        COORDINATOR: "Export shared reflections",
+    },
+    "/privacy": {
+        STRANGER: "Your privacy",
+        TUTOR: "Your privacy",
+        LEAD: "Your privacy",
+        OTHER_LEAD: "Your privacy",
+        COORDINATOR: "Your privacy",
+    },
     "/schedule": {
         STRANGER: START,
         TUTOR: "Your teaching week",

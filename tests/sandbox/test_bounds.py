@@ -8,7 +8,7 @@ from bot.sandbox.updates import MAX_PENDING_UPDATES, UpdateQueue
 
 
 def test_a_chat_keeps_only_its_newest_messages_and_ids_keep_rising() -> None:
-    chats = ChatBook()
+    chats = ChatBook(lambda: 0)
     chat = chats.open_private(1001)
     for number in range(MAX_MESSAGES_PER_CHAT + 5):
         chats.post(chat, 1001, text=Formatted(f"note {number}"))

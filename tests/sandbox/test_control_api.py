@@ -272,3 +272,14 @@ async def test_the_clock_moves_to_an_instant_or_on_and_refuses_nonsense(
     ):
         with pytest.raises(SandboxError, match="400"):
             await client._request("POST", "/api/clock", json=bad)
+
+
+async def test_messages_are_dated_by_the_sandbox_clock(client: SandboxClient) -> None:
+    """A visitor who jumped to Friday sees Friday's times on what they send."""
+    from datetime import datetime
+
+    friday = datetime.fromisoformat("2027-03-26T16:20:00+00:00")
+    await client.move_clock(now=friday.isoformat())
+    await client.send_text(BEN, "Hello from Friday")
+    (message,) = await client.messages(BEN)
+    assert 0 <= message["date"] - friday.timestamp() < 60

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from bot.sandbox.errors import ApiError, bad_request
 from bot.sandbox.formatting import auto_entities, caption_text, message_text
@@ -37,7 +36,7 @@ def _inline_markup(params: Params) -> JsonDict | None:
 
 
 def _saved(state: SandboxState, chat: Chat, message: Message) -> JsonDict:
-    message.edit_date = int(time.time())
+    message.edit_date = state.timestamp()
     state.chats.touch(chat)
     return message_json(state, chat, message)
 
