@@ -20,7 +20,7 @@ from tests.integration.conftest import Chat, Message, bot_says, is_bot, onboard,
 NEEDS_START = "send /start first"
 FINISH_SETUP = "finish setting you up"
 NOT_YOUR_ROLE = "not something your role can do"
-OPEN_TO_STRANGERS = {"start", "help"}
+OPEN_TO_STRANGERS = {"start", "help", "privacy"}  # people should know before they agree
 GATED_COMMANDS = [c.command for c in BOT_COMMANDS if c.command not in OPEN_TO_STRANGERS]
 
 
