@@ -80,7 +80,7 @@ async def onboard(client: SandboxClient, user_id: int) -> None:
     welcome = await client.wait_for_reply(user_id, after=sent["message_id"])
     if not _has_button(welcome, "onb:consent"):
         return  # onboarded in an earlier run on the same PostgreSQL database
-    for label in ("consent", "name", "tz"):
+    for label in ("consent", "ok"):  # agree, then "That's right" to the name and zone
         message = await client.wait_for(
             user_id, lambda m, step=label: _has_button(m, f"onb:{step}")
         )

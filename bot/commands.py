@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,7 +16,13 @@ from bot.logs import QuietAbout
 from bot.settings import Settings, SettingsError
 from storage import migrate
 
+if TYPE_CHECKING:
+    from bot.sandbox.runner import CannotListen
+
 logger = logging.getLogger(__name__)
+
+SANDBOX_HOST = "127.0.0.1"
+SANDBOX_PORT = 8080
 
 REJECTED_TOKEN = (
     "TELEGRAM_BOT_TOKEN: Telegram rejected this token; copy it again from @BotFather "
@@ -39,8 +46,12 @@ def add_core_commands(subparsers: Any) -> None:
     sandbox = subparsers.add_parser(
         "sandbox", help="try the bot in a local web chat, no Telegram needed"
     )
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument(
+        "--host", default=SANDBOX_HOST, help="address the web chat and local Bot API listen on"
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=SANDBOX_PORT, help="port to listen on; 0 picks a free one"
+    )
     only_one = sandbox.add_mutually_exclusive_group()
     only_one.add_argument(
         "--emulator-only",
@@ -63,10 +74,10 @@ def add_core_commands(subparsers: Any) -> None:
     db = subparsers.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser("upgrade", help="apply migrations (default: to the newest)")
-    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.add_argument("revision", nargs="?", default="head", help="revision to migrate to")
     upgrade.set_defaults(handler=db_upgrade)
     downgrade = db_commands.add_parser("downgrade", help="step migrations back")
-    downgrade.add_argument("revision")
+    downgrade.add_argument("revision", help="revision to step back to, e.g. -1, 0009 or base")
     downgrade.set_defaults(handler=db_downgrade)
 
 
@@ -91,13 +102,33 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.sandbox.runner import serve_emulator, serve_sandbox
+    from bot.sandbox.runner import CannotListen, serve_emulator, serve_sandbox
 
-    if args.emulator_only:
-        asyncio.run(serve_emulator(settings, host=args.host, port=args.port))
-    else:
-        asyncio.run(serve_sandbox(settings, host=args.host, port=args.port, demo=args.demo))
+    try:
+        if args.emulator_only:
+            asyncio.run(serve_emulator(settings, host=args.host, port=args.port))
+        else:
+            asyncio.run(serve_sandbox(settings, host=args.host, port=args.port, demo=args.demo))
+    except CannotListen as error:
+        print(_listen_advice(args, error), file=sys.stderr)
+        return 1
     return 0
+
+
+def _listen_advice(args: argparse.Namespace, error: CannotListen) -> str:
+    """What went wrong and the same command on a port that is free now."""
+    from bot.sandbox.runner import next_free_port
+
+    if error.in_use:
+        problem, host, after = f"Port {error.port} is already in use.", args.host, error.port
+    else:
+        problem = f"Cannot listen on {error.host}:{error.port} ({error.reason})."
+        host, after = SANDBOX_HOST, SANDBOX_PORT - 1
+    flags = ["--emulator-only"] if args.emulator_only else ["--demo"] if args.demo else []
+    if host != SANDBOX_HOST:
+        flags.append(f"--host {host}")
+    flags.append(f"--port {next_free_port(host, after) or SANDBOX_PORT}")
+    return f"{problem} Try: reflectbot sandbox {' '.join(flags)}"
 
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:

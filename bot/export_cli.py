@@ -20,10 +20,20 @@ def add_export_command(subparsers: Any) -> None:
         "export",
         help="export shared reflections for evaluation (never private ones); audited",
     )
-    command.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
-    command.add_argument("--out", required=True, type=Path, metavar="PATH")
-    command.add_argument("--from", dest="first_day", type=_day, metavar="DATE", help="YYYY-MM-DD")
-    command.add_argument("--to", dest="last_day", type=_day, metavar="DATE", help="YYYY-MM-DD")
+    command.add_argument(
+        "--format",
+        required=True,
+        choices=[f.value for f in ExportFormat],
+        help="csv for Excel/NVivo/ATLAS.ti, xlsx for Excel, jsonl for scripts, "
+        "qdpx for NVivo/ATLAS.ti/MAXQDA/QualCoder",
+    )
+    command.add_argument("--out", required=True, type=Path, metavar="PATH", help="file to write")
+    command.add_argument(
+        "--from", dest="first_day", type=_day, metavar="DATE", help="first day, YYYY-MM-DD"
+    )
+    command.add_argument(
+        "--to", dest="last_day", type=_day, metavar="DATE", help="last day, YYYY-MM-DD"
+    )
     command.add_argument("--group", metavar="NAME", help="only this peer group's members")
     command.add_argument("--code", metavar="CODE", help="only entries tagged with this code")
     command.add_argument(

@@ -17,7 +17,7 @@ def add_group_command(subparsers: Any) -> None:
     group = subparsers.add_parser("group", help="create and list peer groups")
     actions = group.add_subparsers(dest="group_command", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="make a peer group and print its invite code")
-    create.add_argument("name")
+    create.add_argument("name", help='the group\'s name, e.g. "Oakfield Strings"')
     create.add_argument(
         "--lead",
         type=int,

@@ -3,7 +3,9 @@
     .venv/bin/python docs/make_screenshots.py
 
 Starts the demo sandbox (`reflectbot sandbox --demo`) in a temporary folder, drives the web
-chat in Debian's Chromium (headless, 390 px wide) and writes PNGs to docs/screenshots/.
+chat in Debian's Chromium (headless) and writes PNGs to docs/screenshots/: the tour at phone
+size (390×844), and a tutor's entry (after a reflection, the share picker, /history and a
+reopened entry) at both phone and desktop (1280×800) size.
 Emoji need a colour emoji font (`apt-get install fonts-noto-color-emoji`), or they show as boxes.
 """
 
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 OUT = Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 REFLECTION = (
     "Year 4 ukulele at Oakfield: Sam, who usually sits out, strummed the whole song and "
     "smiled at the others. Two boys were unsettled after lunch; next week I'll start "
@@ -57,8 +60,32 @@ async def as_aisha(page: Page) -> None:
     check_in = page.locator(".row.bot", has_text="has finished").last
     await expect(check_in).to_be_visible(timeout=20_000)
     await page.mouse.move(0, PHONE["height"] // 2)  # no hover left on the button
-    await expect(page.locator("#toast")).to_be_hidden()  # it would cover the check-in
+    await expect(page.locator("#toast")).to_be_hidden()  # a clean shot, without the jump's note
     await shoot(page, "3-check-in.png")
+
+
+async def entry_views(page: Page, size: str) -> None:
+    """A reflection, its share picker, /history and the entry reopened from it."""
+    await send(page, REFLECTION)
+    saved = page.locator(".row.bot", has_text="Who sees it").last
+    await expect(saved.locator(".inline-button").first).to_be_visible()
+    await shoot(page, f"{size}-1-reflection.png")
+    await saved.locator(".inline-button", has_text="Who sees this").click()
+    picker = page.locator(".row.bot", has_text="Who should see this reflection?").last
+    await expect(picker).to_be_visible()
+    await shoot(page, f"{size}-2-share-picker.png")
+    await picker.locator(".inline-button", has_text="me and my lead").click()
+    await expect(
+        page.locator(".row.bot", has_text="Who sees it: 👤 me and my lead").last
+    ).to_be_visible()
+    await send(page, "/history")
+    listing = page.locator(".row.bot", has_text="Tap a number").last
+    await expect(listing).to_be_visible()
+    await shoot(page, f"{size}-3-history.png")
+    await listing.get_by_role("button", name="1", exact=True).click()  # the newest
+    reopened = page.locator(".row.bot", has_text="Year 4 ukulele").last
+    await expect(reopened.locator(".inline-button").first).to_be_visible()
+    await shoot(page, f"{size}-4-reopened.png")
 
 
 async def group_digest(page: Page) -> None:
@@ -94,6 +121,14 @@ async def main() -> None:
             await expect(page.locator("#me-badge")).to_have_text("You: Aisha")
             await as_aisha(page)
             await group_digest(page)
+            for size, viewport, person in (("phone", PHONE, 1002), ("desktop", DESKTOP, 1003)):
+                context = await browser.new_context(
+                    viewport=viewport, device_scale_factor=2, locale="en-GB"
+                )
+                page = await context.new_page()
+                page.set_default_timeout(15_000)
+                await page.goto(f"{sandbox.url}/?as={person}&chat={person}")
+                await entry_views(page, size)
             await browser.close()
 
 

@@ -15,6 +15,7 @@ from handlers import (
     reflections,
     review,
     schedule,
+    settings,
     voice,
 )
 
@@ -27,6 +28,7 @@ AREAS = (
     digests,
     exports,
     schedule,
+    settings,
     reflections,
     voice,
     review,
@@ -37,10 +39,11 @@ AREAS = (
 BOT_COMMANDS = [
     BotCommand("start", "Begin, or see where you are"),
     BotCommand("reflect", "A guided reflection, one question at a time"),
-    BotCommand("history", "Your recent reflections"),
+    BotCommand("history", "Your recent reflections; open one to change it"),
     BotCommand("retry", "Try a failed transcription again"),
     BotCommand("skip", "Skip a guided question"),
     BotCommand("cancel", "Stop a guided reflection (answers are kept)"),
+    BotCommand("settings", "Who sees your new reflections by default"),
     BotCommand("schedule", "Your teaching week, for check-ins after sessions"),
     BotCommand("pause", "Pause check-ins, e.g. for the holidays"),
     BotCommand("resume", "Start check-ins again"),

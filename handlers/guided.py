@@ -173,14 +173,33 @@ async def start_afresh(update: Update, context: Context, who: Identity) -> None:
 
 @requires()
 async def button_skip(update: Update, context: Context, who: Identity) -> None:
-    await _answer_button(update)
-    await _record(update, state(context), who, None, AnswerSource.SKIP)
+    """Skips the question the button was under, and only while it is still the open one."""
+    if await _still_open(update, context, who, needs_step=True):
+        await _answer_button(update)
+        await _record(update, state(context), who, None, AnswerSource.SKIP)
 
 
 @requires()
 async def button_stop(update: Update, context: Context, who: Identity) -> None:
-    await _answer_button(update)
-    await _stop(update, state(context), who)
+    if await _still_open(update, context, who, needs_step=False):
+        await _answer_button(update)
+        await _stop(update, state(context), who)
+
+
+async def _still_open(update: Update, context: Context, who: Identity, *, needs_step: bool) -> bool:
+    """A button under an answered question (or a finished reflection) says so and goes."""
+    query = update.callback_query
+    assert query and query.data
+    _, _, *ids = query.data.split(":")
+    awaiting = who.awaiting if who.is_awaiting(AwaitingKind.GUIDED) else None
+    open_now = awaiting is not None and ids[:1] == [str(awaiting["reflection_id"])]
+    if open_now and needs_step:
+        open_now = ids[1:2] == [str(awaiting.get("step", 0) if awaiting else 0)]
+    if not open_now:
+        key = "guided_question_done" if needs_step else "guided_already_saved"
+        await answer_tap(query, state(context).texts(key))
+        await query.edit_message_reply_markup(reply_markup=None)
+    return open_now
 
 
 async def _answer_button(update: Update) -> None:
@@ -204,7 +223,8 @@ async def show(update: Update, app: AppState, turn: Turn) -> None:
     chat = update.effective_chat
     assert chat
     if turn.kind == TurnKind.ASK and turn.step is not None and turn.step.question is not None:
-        await chat.send_message(_question_text(app, turn.step), reply_markup=_question_buttons(app))
+        buttons = _question_buttons(app, turn.step)
+        await chat.send_message(_question_text(app, turn.step), reply_markup=buttons)
     elif turn.kind == TurnKind.RESUME and turn.step is not None:
         text = app.texts("guided_resume", answered=turn.answered, total=turn.step.total)
         await chat.send_message(text, reply_markup=_resume_buttons(app))
@@ -232,9 +252,16 @@ def _question_text(app: AppState, step: guided.Step) -> str:
     return "\n".join(lines)
 
 
-def _question_buttons(app: AppState) -> InlineKeyboardMarkup:
+def _question_buttons(app: AppState, step: guided.Step) -> InlineKeyboardMarkup:
+    """Each button names its reflection and question, so a stale one can tell it is stale."""
+    rid = step.reflection.id
     return InlineKeyboardMarkup(
-        [[button(app.texts("skip_button"), "gd:skip"), button(app.texts("stop_button"), "gd:stop")]]
+        [
+            [
+                button(app.texts("skip_button"), f"gd:skip:{rid}:{step.index}"),
+                button(app.texts("stop_button"), f"gd:stop:{rid}"),
+            ]
+        ]
     )
 
 
@@ -255,5 +282,6 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("cancel", cancel, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(carry_on, pattern=r"^gd:resume$"))
     app.add_handler(CallbackQueryHandler(start_afresh, pattern=r"^gd:new$"))
-    app.add_handler(CallbackQueryHandler(button_skip, pattern=r"^gd:skip$"))
-    app.add_handler(CallbackQueryHandler(button_stop, pattern=r"^gd:stop$"))
+    # Buttons sent before they carried ids are caught too, and answered as stale.
+    app.add_handler(CallbackQueryHandler(button_skip, pattern=r"^gd:skip(:\d+:\d+)?$"))
+    app.add_handler(CallbackQueryHandler(button_stop, pattern=r"^gd:stop(:\d+)?$"))

@@ -1,8 +1,14 @@
-"""/start, the consent button, then name and time zone; newcomers' messages answer their step."""
+"""/start and consent, then one confirmation of name and time zone with buttons to change either.
 
+Newcomers' typed messages answer what they were asked. Onboarding buttons tapped after setup
+only say so: they change nothing.
+"""
+
+import logging
 import re
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -14,10 +20,12 @@ from telegram.ext import (
 from bot.services import groups, onboarding
 from bot.services.identity import Identity, resolve
 from bot.state import AppState, BotApplication, Context
-from bot.views.onboarding import consent_question, step_question
+from bot.views import onboarding as views
 from handlers.common import PRIVATE, answer_tap, state
 from handlers.gate import identify, remember, requires
 from handlers.groups import join_text
+
+logger = logging.getLogger(__name__)
 
 INVITE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 ONBOARDING_GROUP = -2  # before everything else, including guided answers (-1)
@@ -34,7 +42,7 @@ async def start(update: Update, context: Context) -> None:
     who = await identify(update, context)
     code = _invite_code(context)
     if who is None:
-        text, buttons = consent_question(app, user.first_name, code)
+        text, buttons = views.consent_question(app, user.first_name, code)
         await message.reply_text(text, reply_markup=buttons)
     elif who.onboarded and code:
         await message.reply_text(await join_text(app, who, code))
@@ -44,7 +52,7 @@ async def start(update: Update, context: Context) -> None:
         if code:
             async with app.db.transaction() as session:
                 await groups.remember_invite(session, who=who, code=code)
-        await _ask_step(update, app, who)
+        await _send(update, views.step_question(app, who))
 
 
 def _invite_code(context: Context) -> str | None:
@@ -53,13 +61,14 @@ def _invite_code(context: Context) -> str | None:
     return args[0] if len(args) == 1 and INVITE_SHAPE.fullmatch(args[0]) else None
 
 
-async def _ask_step(update: Update, app: AppState, who: Identity) -> None:
+async def _send(update: Update, question: views.Question) -> None:
     assert update.effective_chat
-    text, buttons = step_question(app, who)
+    text, buttons = question
     await update.effective_chat.send_message(text, reply_markup=buttons)
 
 
 async def consent(update: Update, context: Context) -> None:
+    """Records consent and keeps the welcome in the chat, dated, in place of its buttons."""
     app = state(context)
     query, user = update.callback_query, update.effective_user
     assert query and query.data and user
@@ -70,46 +79,112 @@ async def consent(update: Update, context: Context) -> None:
         app.settings.coordinator_ids,
     )
     async with app.db.transaction() as session:
-        who = await onboarding.give_consent(
+        agreed = await onboarding.give_consent(
             session, user_id=user.id, first_name=user.first_name, defaults=defaults
         )
-        if code and not who.onboarded:
-            await groups.remember_invite(session, who=who, code=code)
+        if code and not agreed.who.onboarded:
+            await groups.remember_invite(session, who=agreed.who, code=code)
+    who = agreed.who
     remember(context, who)
     await answer_tap(query)
-    await query.edit_message_reply_markup(reply_markup=None)
+    record = views.consent_record(
+        app, user.first_name, agreed_at=agreed.agreed_at, version=agreed.version, zone=who.timezone
+    )
+    await _settle(query, record)
     if who.onboarded:
         assert update.effective_chat
         text = app.texts("already_onboarded", name=who.display_name)
         await update.effective_chat.send_message(text)
     else:
-        await _ask_step(update, app, who)
+        await _send(update, views.step_question(app, who))
 
 
 async def decline(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query and update.effective_chat
     await answer_tap(query)
-    await query.edit_message_reply_markup(reply_markup=None)
+    await _settle(query)
     await update.effective_chat.send_message(state(context).texts("consent_declined"))
 
 
 @requires(onboarded=False)
-async def use_suggested_name(update: Update, context: Context, who: Identity) -> None:
-    await _tapped_answer(update, context, who, who.display_name)
+async def confirm(update: Update, context: Context, who: Identity) -> None:
+    """Tapping "That's right": set up, then into any group a deep link or a coordinator named."""
+    app = state(context)
+    query, chat = update.callback_query, update.effective_chat
+    assert query and chat
+    async with app.db.transaction() as session:
+        done = await onboarding.confirm(session, who=who)
+    if done is None:
+        await _stale(query, app)
+        return
+    remember(context, done)
+    await answer_tap(query)
+    await _settle(query)
+    await chat.send_message(app.texts("onboarding_done", name=done.display_name))
+    await _join_waiting_groups(app, done, chat.id, context)
 
 
 @requires(onboarded=False)
-async def use_default_timezone(update: Update, context: Context, who: Identity) -> None:
-    await _tapped_answer(update, context, who, state(context).settings.default_timezone)
+async def change_name(update: Update, context: Context, who: Identity) -> None:
+    app = state(context)
+    async with app.db.transaction() as session:
+        moved = await onboarding.reopen(session, who=who)
+    await _moved(update, context, moved, views.name_question)
 
 
-async def _tapped_answer(update: Update, context: Context, who: Identity, answer: str) -> None:
+@requires(onboarded=False)
+async def change_timezone(update: Update, context: Context, who: Identity) -> None:
+    app = state(context)
+    async with app.db.transaction() as session:
+        moved = await onboarding.ask_timezone(session, who=who)
+    await _moved(update, context, moved, views.timezone_question)
+
+
+@requires(onboarded=False)
+async def back_to_confirmation(update: Update, context: Context, who: Identity) -> None:
+    """Tapping "Keep …" or an older one-tap answer: the confirmation again, nothing changed."""
+    app = state(context)
+    async with app.db.transaction() as session:
+        moved = await onboarding.reopen(session, who=who)
+    await _moved(update, context, moved, views.confirmation)
+
+
+async def _moved(
+    update: Update, context: Context, who: Identity | None, question: views.Asker
+) -> None:
+    app = state(context)
     query = update.callback_query
     assert query
+    if who is None:
+        await _stale(query, app)
+        return
+    remember(context, who)
     await answer_tap(query)
-    await query.edit_message_reply_markup(reply_markup=None)
-    await _answer_step(update, context, who, answer)
+    await _settle(query)
+    await _send(update, question(app.texts, who))
+
+
+async def _stale(query: CallbackQuery, app: AppState) -> None:
+    """An onboarding button tapped after setup: say so, and take its buttons away."""
+    await answer_tap(query, app.texts("onboarding_stale"), alert=True)
+    await _settle(query)
+
+
+async def _settle(query: CallbackQuery, text: str | None = None) -> None:
+    """Takes a tapped message's buttons away, keeping or replacing its text.
+
+    A repeated tap (or a redelivered one) finds it already so; Telegram calls that an error.
+    """
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(reply_markup=None)
+        else:
+            await query.edit_message_text(text, reply_markup=None)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+        logger.info("an onboarding message was already settled")
 
 
 @requires(onboarded=False)
@@ -127,22 +202,17 @@ async def newcomer_message(update: Update, context: Context, who: Identity) -> N
 
 
 async def _answer_step(update: Update, context: Context, who: Identity, answer: str) -> None:
-    """Applies the answer to whichever step the tutor is on, then asks the next thing."""
+    """A typed name or time zone, then the confirmation again (or the zone we did not know)."""
     app = state(context)
-    chat = update.effective_chat
-    assert chat
     async with app.db.transaction() as session:
         result = await onboarding.answer_step(session, who=who, answer=answer)
     if result is None:
         return
     remember(context, result.who)
     if result.rejected is not None:
-        await chat.send_message(app.texts("timezone_unknown", value=result.rejected[:60]))
-    elif result.who.onboarded:
-        await chat.send_message(app.texts("onboarding_done", name=result.who.display_name))
-        await _join_waiting_groups(app, result.who, chat.id, context)
+        await _send(update, views.timezone_unknown(app.texts, result.who, result.rejected))
     else:
-        await _ask_step(update, app, result.who)
+        await _send(update, views.confirmation(app.texts, result.who))
 
 
 async def _join_waiting_groups(
@@ -162,8 +232,10 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(consent, pattern=r"^onb:consent(:[A-Za-z0-9_-]{1,32})?$"))
     app.add_handler(CallbackQueryHandler(decline, pattern=r"^onb:decline$"))
-    app.add_handler(CallbackQueryHandler(use_suggested_name, pattern=r"^onb:name$"))
-    app.add_handler(CallbackQueryHandler(use_default_timezone, pattern=r"^onb:tz$"))
+    app.add_handler(CallbackQueryHandler(confirm, pattern=r"^onb:ok$"))
+    app.add_handler(CallbackQueryHandler(change_name, pattern=r"^onb:cn$"))
+    app.add_handler(CallbackQueryHandler(change_timezone, pattern=r"^onb:ctz$"))
+    app.add_handler(CallbackQueryHandler(back_to_confirmation, pattern=r"^onb:(keep|name|tz)$"))
     app.add_handler(
         MessageHandler(PRIVATE & ~filters.COMMAND, newcomer_message), group=ONBOARDING_GROUP
     )

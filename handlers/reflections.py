@@ -1,22 +1,24 @@
 """Typed reflections, their edits, and /history."""
 
 import contextlib
+import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.error import BadRequest
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.services import edits, entries
+from bot.services import corrections, edits, entries
 from bot.services.identity import Identity
 from bot.state import AppState, BotApplication, Context
-from bot.views import keyboards
-from handlers.common import EDITED, PRIVATE, state
+from bot.views import history, keyboards
+from bot.views.review import with_summary
+from handlers.common import EDITED, PRIVATE, answer_tap, state
 from handlers.gate import requires
 
 T = TypeVar("T")
+ENTRY_NUMBER = re.compile(r"^/entry(?:@\w+)?[_ ]+#?(\d+)")
 TextService = Callable[..., Awaitable[T]]
 
 
@@ -39,6 +41,11 @@ async def on_text(update: Update, context: Context, who: Identity) -> None:
     message = update.effective_message
     assert message and message.text
     outcome = await _take_text(app, who, message, entries.receive_text)
+    if outcome.kind == entries.TextKind.FIX_NOT_FOUND:
+        fix = corrections.as_fix(message.text)
+        phrase = fix.old if fix else message.text[:40]
+        await message.reply_text(app.texts("fix_not_found", phrase=phrase))
+        return
     if outcome.review is None:
         return  # Telegram delivered it again; the tutor already has our answer
     if outcome.kind == entries.TextKind.CORRECTED:
@@ -46,6 +53,7 @@ async def on_text(update: Update, context: Context, who: Identity) -> None:
     else:
         text = app.texts("reflection_saved", name=who.display_name, count=outcome.count_this_week)
     keyboard = keyboards.review_keyboard(app.texts, app.codebook, outcome.review)
+    text = with_summary(app.texts, app.codebook, text, outcome.review)
     sent = await message.reply_text(text, reply_markup=keyboard)
     async with app.db.transaction() as session:
         await entries.remember_reply(
@@ -59,23 +67,50 @@ async def show_history(update: Update, context: Context, who: Identity) -> None:
     message = update.effective_message
     assert message
     async with app.db.transaction() as session:
-        recent = await entries.history(session, who=who)
-    zone = ZoneInfo(who.timezone)
-    lines = [
-        app.texts(
-            "history_item",
-            when=entry.created_at.astimezone(zone).strftime("%a %d %b %H:%M"),
-            icon=entries.SOURCE_ICONS.get(entry.source, "•"),
-            preview=entries.preview(entry.text) or "(transcribing…)",
-            share=entry.share_level.replace("_", " "),
-        )
-        for entry in recent
-    ]
-    if not lines:
+        items = await entries.history(session, who=who)
+    if not items:
         await message.reply_text(app.texts("history_empty"))
         return
-    header = app.texts("history_header", count=len(lines))
-    await message.reply_text("\n".join([header, *lines]))
+    await message.reply_text(
+        history.history_text(app.texts, app.codebook, items, who.timezone),
+        reply_markup=history.history_keyboard(items),
+    )
+
+
+@requires()
+async def open_from_history(update: Update, context: Context, who: Identity) -> None:
+    query = update.callback_query
+    assert query and query.data
+    await answer_tap(query)
+    await _reopen(update, context, who, int(query.data.split(":")[1]))
+
+
+@requires()
+async def open_entry(update: Update, context: Context, who: Identity) -> None:
+    """`/entry 12` or the tappable `/entry_12` that /history prints beside each entry."""
+    message = update.effective_message
+    assert message and message.text
+    found = ENTRY_NUMBER.search(message.text)
+    if found is None:
+        await message.reply_text(state(context).texts("entry_usage"))
+        return
+    await _reopen(update, context, who, int(found.group(1)))
+
+
+async def _reopen(update: Update, context: Context, who: Identity, reflection_id: int) -> None:
+    """A fresh message with the entry and its buttons: tags, sharing and words fixable later."""
+    app, chat = state(context), update.effective_chat
+    assert chat
+    async with app.db.transaction() as session:
+        found = await entries.reopen(session, who=who, reflection_id=reflection_id)
+    if found is None:
+        await chat.send_message(app.texts("not_found"))
+        return
+    entry, review = found
+    await chat.send_message(
+        history.entry_text(app.texts, app.codebook, entry, review, who.timezone),
+        reply_markup=history.entry_keyboard(app.texts, app.codebook, review),
+    )
 
 
 @requires()
@@ -102,3 +137,6 @@ def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(EDITED & filters.TEXT & ~filters.COMMAND, on_edit))
     app.add_handler(CommandHandler("history", show_history, filters=PRIVATE))
+    app.add_handler(CommandHandler("entry", open_entry, filters=PRIVATE))
+    app.add_handler(MessageHandler(PRIVATE & filters.Regex(r"^/entry_\d+(@\w+)?$"), open_entry))
+    app.add_handler(CallbackQueryHandler(open_from_history, pattern=r"^hs:\d+$"))

@@ -14,10 +14,17 @@ class ShareLevel(StrEnum):
     GROUP = "group"
     GROUP_ANONYMOUS = "group_anonymous"
 
-    def next(self) -> ShareLevel:
-        """The share button cycles from most private to most open and back."""
-        levels = list(ShareLevel)
-        return levels[(levels.index(self) + 1) % len(levels)]
+    @property
+    def openness(self) -> int:
+        """Most private first; the anonymous group comes before the group with a name."""
+        return SHARE_ORDER.index(self)
+
+    @property
+    def reaches_group(self) -> bool:
+        return self in (ShareLevel.GROUP, ShareLevel.GROUP_ANONYMOUS)
+
+
+SHARE_ORDER = (ShareLevel.PRIVATE, ShareLevel.LEAD, ShareLevel.GROUP_ANONYMOUS, ShareLevel.GROUP)
 
 
 class Role(StrEnum):

@@ -161,6 +161,11 @@ class SandboxClient:
         """Only the bot's messages, oldest first."""
         return [m for m in await self.messages(chat_id, after) if m["from"]["is_bot"]]
 
+    async def shown_action(self, chat_id: int) -> JsonDict | None:
+        """The bot's chat action as an app shows it now ('typing…'), or None."""
+        action: JsonDict | None = (await self._read_chat(chat_id, after=0))["action"]
+        return action
+
     async def actions(self, chat_id: int) -> list[JsonDict]:
         body = await self._request("GET", f"/api/chats/{chat_id}/actions")
         actions: list[JsonDict] = body["actions"]

@@ -61,6 +61,7 @@ class BotApiEmulator:
         ):
             routes.add_to(app)
         app.router.add_get("/", _page)
+        app.router.add_get("/favicon.ico", _favicon)
         app.router.add_static("/static/", STATIC_DIR)
         app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
@@ -80,6 +81,11 @@ class BotApiEmulator:
 
 async def _page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def _favicon(request: web.Request) -> web.FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says; answer with the page's icon."""
+    return web.FileResponse(STATIC_DIR / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
 
 def _bot_id(token: str) -> int:

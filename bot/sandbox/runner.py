@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import os
 import signal
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,6 +58,29 @@ def sandbox_settings(settings: Settings, url: str, coordinator_ids: set[int]) ->
     )
 
 
+class CannotListen(Exception):
+    """The address is taken or not ours to use; the CLI says so in one line, not a traceback."""
+
+    def __init__(self, host: str, port: int, error: OSError) -> None:
+        self.host, self.port = host, port
+        self.in_use = error.errno == errno.EADDRINUSE
+        code = error.errno or 0  # getaddrinfo's codes are negative, with their own text
+        self.reason = (os.strerror(code) if code > 0 else error.strerror or str(error)).lower()
+        super().__init__(f"cannot listen on {host}:{port}: {self.reason}")
+
+
+def next_free_port(host: str, after: int, tries: int = 50) -> int | None:
+    """The first port above `after` that `host` can listen on now, to suggest instead."""
+    for port in range(after + 1, min(after + 1 + tries, 65536)):
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    return None
+
+
 @contextlib.asynccontextmanager
 async def running_emulator(
     storage_dir: Path, *, host: str = "127.0.0.1", port: int = 0
@@ -63,8 +89,11 @@ async def running_emulator(
     emulator = BotApiEmulator(token=SANDBOX_TOKEN, storage_dir=storage_dir)
     runner = web.AppRunner(emulator.web_app(), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        await runner.cleanup()
+        raise CannotListen(host, port, error) from error
     try:
         yield emulator, f"http://{host}:{_bound_port(runner)}"
     finally:
@@ -81,11 +110,12 @@ async def running_sandbox(
     demo: bool = False,
 ) -> AsyncIterator[Sandbox]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    await migrate.upgrade_async(settings.resolved_database_url)
     async with running_emulator(settings.data_dir / "sandbox", host=host, port=port) as (
         emulator,
         url,
     ):
+        # Migrations run once the port is ours, so a busy port is one line, not a screenful.
+        await migrate.upgrade_async(settings.resolved_database_url)
         coordinators = {p.id for p in emulator.people if p.role == "coordinator"}
         bot_settings = sandbox_settings(settings, url, coordinators)
         real_clock = clock.use(emulator.state.clock)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import corrections
 from bot.services.identity import Identity
 from bot.tagging.codes import Codebook
 from bot.tagging.tagger import Tagger
@@ -32,6 +32,15 @@ SOURCE_ICONS = {
 }
 
 
+class ReviewPanel(StrEnum):
+    """What the buttons under an entry are showing: its tags, the share picker, or a question."""
+
+    TAGS = "tags"
+    SHARE = "share"
+    CONFIRM_SHARE = "confirm_share"
+    CONFIRM_DELETE = "confirm_delete"
+
+
 @dataclass(frozen=True)
 class Review:
     """What the review keyboard shows for one entry."""
@@ -40,6 +49,15 @@ class Review:
     applied: frozenset[str]
     share_level: ShareLevel
     expanded: bool = False
+    suggested: frozenset[str] = frozenset()  # every code the entry ever had, ticked or not
+    panel: ReviewPanel = ReviewPanel.TAGS
+    pending_share: ShareLevel | None = None  # the level a confirmation is asking about
+    preview: str = ""  # the entry's first words, for the delete question
+
+
+def needs_confirmation(current: ShareLevel, wanted: ShareLevel) -> bool:
+    """Widening beyond the lead to the group is asked about once, in words, before it happens."""
+    return wanted.reaches_group and wanted.openness > current.openness
 
 
 class TextKind(StrEnum):
@@ -48,6 +66,7 @@ class TextKind(StrEnum):
     SAVED = "saved"
     DUPLICATE = "duplicate"
     CORRECTED = "corrected"
+    FIX_NOT_FOUND = "fix_not_found"  # "old → new", but the entry has no "old"
 
 
 @dataclass(frozen=True)
@@ -73,9 +92,11 @@ async def receive_text(
     if who.is_awaiting(AwaitingKind.CORRECTION):
         tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
         corrected = await apply_correction(session, tutor=tutor, text=text)
+        if corrected is not None and corrected.missed:
+            return TextOutcome(TextKind.FIX_NOT_FOUND, corrected.entry, 0, None)
         if corrected is not None:
-            review = await auto_tag(session, reflection=corrected, tagger=tagger)
-            return TextOutcome(TextKind.CORRECTED, corrected, 0, review)
+            review = await auto_tag(session, reflection=corrected.entry, tagger=tagger)
+            return TextOutcome(TextKind.CORRECTED, corrected.entry, 0, review)
     reflection, is_new = await store.add_reflection(
         session,
         tutor_id=who.tutor_id,
@@ -103,8 +124,22 @@ def start_of_week(timezone: str, now: datetime | None = None) -> datetime:
     return monday
 
 
-async def history(session: AsyncSession, *, who: Identity, limit: int = 5) -> Sequence[Reflection]:
-    return await store.recent_reflections(session, tutor_id=who.tutor_id, limit=limit)
+async def history(
+    session: AsyncSession, *, who: Identity, limit: int = 5
+) -> list[tuple[Reflection, Review]]:
+    """The latest entries, each with its tags and sharing as the review shows them."""
+    recent = await store.recent_reflections(session, tutor_id=who.tutor_id, limit=limit)
+    return [(entry, await review_of(session, reflection=entry)) for entry in recent]
+
+
+async def reopen(
+    session: AsyncSession, *, who: Identity, reflection_id: int
+) -> tuple[Reflection, Review] | None:
+    """One of the tutor's own entries, to show again with its buttons; None if not theirs."""
+    entry = await own_entry(session, who=who, reflection_id=reflection_id)
+    if entry is None:
+        return None
+    return entry, await review_of(session, reflection=entry)
 
 
 def preview(text: str | None, width: int = 70) -> str:
@@ -160,16 +195,26 @@ async def review_of(
     """The review keyboard's state, read fresh so every tap shows the truth."""
     rows = await tag_store.tags_for(session, reflection_id=reflection.id)
     codes = frozenset(tag_store.applied_codes(rows))
-    return Review(reflection.id, codes, reflection.share_level, expanded)
+    seen = frozenset(row.code for row in rows)
+    return Review(
+        reflection.id,
+        codes,
+        reflection.share_level,
+        expanded,
+        suggested=seen,
+        preview=preview(reflection.text, 60),
+    )
 
 
 @dataclass(frozen=True)
 class ReviewChange:
-    """One tap on the review keyboard: a tag to flip, the share level to move on, or neither."""
+    """One tap on the review keyboard: a tag to flip, a share level, or another panel."""
 
     code: str | None = None
-    cycle_share: bool = False
+    share: ShareLevel | None = None
+    confirmed: bool = False
     expanded: bool = False
+    panel: ReviewPanel = ReviewPanel.TAGS
 
 
 async def change_review(
@@ -187,17 +232,29 @@ async def change_review(
     known = codebook.get(change.code) if change.code else None
     if known is not None:
         await tag_store.toggle(session, reflection_id=entry.id, code=known.id, kind=known.kind)
-    if change.cycle_share:
-        entry.share_level = entry.share_level.next()
-    return await review_of(session, reflection=entry, expanded=change.expanded)
+    review = await review_of(session, reflection=entry, expanded=change.expanded)
+    wanted = change.share
+    if (
+        wanted is not None
+        and needs_confirmation(entry.share_level, wanted)
+        and not change.confirmed
+    ):
+        return replace(review, panel=ReviewPanel.CONFIRM_SHARE, pending_share=wanted)
+    if wanted is not None:
+        entry.share_level = wanted
+        return replace(review, share_level=wanted)
+    return replace(review, panel=change.panel)
 
 
-async def confirm_tags(session: AsyncSession, *, who: Identity, reflection_id: int) -> bool:
-    """The tutor is happy with the tags; False when the entry is not theirs."""
+async def confirm_tags(
+    session: AsyncSession, *, who: Identity, reflection_id: int
+) -> Review | None:
+    """The tutor is happy with the tags; None when the entry is not theirs."""
     entry = await own_entry(session, who=who, reflection_id=reflection_id)
-    if entry is not None:
-        entry.tags_confirmed = True
-    return entry is not None
+    if entry is None:
+        return None
+    entry.tags_confirmed = True
+    return await review_of(session, reflection=entry)
 
 
 # One entry's lifecycle: correct, delete, retry
@@ -209,31 +266,47 @@ async def own_entry(
     return await store.get_reflection(session, reflection_id=reflection_id, tutor_id=who.tutor_id)
 
 
-async def begin_correction(session: AsyncSession, *, who: Identity, reflection_id: int) -> bool:
-    """The tutor's next text message will replace this entry's text."""
-    if await own_entry(session, who=who, reflection_id=reflection_id) is None:
-        return False
+async def begin_correction(
+    session: AsyncSession, *, who: Identity, reflection_id: int
+) -> str | None:
+    """The tutor's next text message corrects this entry; returns its text to copy from,
+    or None when it is not theirs."""
+    entry = await own_entry(session, who=who, reflection_id=reflection_id)
+    if entry is None:
+        return None
     await tutor_store.set_awaiting(
         session,
         tutor_id=who.tutor_id,
         awaiting={"kind": AwaitingKind.CORRECTION, "reflection_id": reflection_id},
     )
-    return True
+    return entry.text or ""
 
 
-async def apply_correction(session: AsyncSession, *, tutor: Tutor, text: str) -> Reflection | None:
-    """Returns the corrected entry, or None when no correction was pending."""
+@dataclass(frozen=True)
+class Correction:
+    entry: Reflection
+    missed: bool = False  # a phrase fix whose phrase is not in the entry; nothing changed
+
+
+async def apply_correction(session: AsyncSession, *, tutor: Tutor, text: str) -> Correction | None:
+    """A phrase fix ("gem → djembe") or a whole new text; None when no correction was pending
+    (or the entry has gone). A fix that finds nothing keeps the correction open."""
     awaiting = tutor.awaiting
     if awaiting is None or awaiting["kind"] != AwaitingKind.CORRECTION:
         return None
-    tutor.awaiting = None
     entry = await store.get_reflection(
         session, reflection_id=int(awaiting["reflection_id"]), tutor_id=tutor.id
     )
-    if entry is not None:
-        entry.text = text
-        entry.status = ReflectionStatus.READY
-    return entry
+    fix = corrections.as_fix(text)
+    new_text = corrections.applied(entry.text or "", fix) if entry and fix else text
+    if entry is not None and new_text is None:
+        return Correction(entry, missed=True)
+    tutor.awaiting = None
+    if entry is None or new_text is None:
+        return None
+    entry.text = new_text
+    entry.status = ReflectionStatus.READY
+    return Correction(entry)
 
 
 async def delete_entry(

@@ -18,6 +18,7 @@ from storage import jobs as job_store
 from storage import reflections as store
 from storage import tags as tag_store
 from storage import tutors as tutor_store
+from storage.base import utcnow
 from storage.models import Reflection
 
 AUDIO_FOLDER = "audio"  # inside the zip, and how the JSON names each recording
@@ -25,10 +26,14 @@ AUDIO_FOLDER = "audio"  # inside the zip, and how the JSON names each recording
 
 @dataclass(frozen=True)
 class MyData:
-    """Everything held about a tutor: one JSON document, and the audio files still kept."""
+    """Everything held about a tutor, as JSON-ready data, and the audio files still kept."""
 
-    document: bytes
+    data: dict[str, Any]
     audio: list[Path]
+
+    @property
+    def document(self) -> bytes:
+        return json.dumps(self.data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 async def export(session: AsyncSession, *, who: Identity) -> MyData:
@@ -38,6 +43,7 @@ async def export(session: AsyncSession, *, who: Identity) -> MyData:
     reflections = [await _entry(session, entry) for entry in entries]
     history = await audit.by_actor(session, telegram_user_id=tutor.telegram_user_id)
     document = {
+        "exported_at": utcnow().isoformat(),
         "profile": {
             "display_name": tutor.display_name,
             "pseudonym": tutor.pseudonym,
@@ -71,8 +77,7 @@ async def export(session: AsyncSession, *, who: Identity) -> MyData:
         detail={"reflections": len(entries)},
     )
     audio = await job_store.tutor_audio_paths(session, tutor_id=tutor.id)
-    content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    return MyData(content, [Path(path) for path in audio])
+    return MyData(document, [Path(path) for path in audio])
 
 
 def zip_audio(paths: list[Path]) -> bytes:

@@ -12,10 +12,11 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.database import Database
-from bot.services.entries import remember_reply, review_of
+from bot.services.entries import Review, remember_reply, review_of
 from bot.tagging.codes import Codebook
 from bot.telegram_errors import retry_after_seconds
 from bot.views import keyboards
+from bot.views.review import with_summary
 from bot.views.texts import Texts
 from storage import deliveries, jobs
 from storage.base import utcnow
@@ -161,6 +162,7 @@ class Deliverer:
                 return
             state = await review_of(session, reflection=reflection)
         keyboard = keyboards.review_keyboard(self.texts, self.codebook, state)
+        text = with_summary(self.texts, self.codebook, text, state)
         sent = await self.bot.send_message(chat_id, text, reply_markup=keyboard)
         async with self.db.transaction() as session:
             reflection = await session.get(Reflection, reflection_id)
@@ -177,15 +179,19 @@ class Deliverer:
         if job.part_index is not None:
             return View(self.texts("transcript", transcript=_part_answer(job, reflection)), None)
         state = await review_of(session, reflection=reflection)
-        buttons = keyboards.review_keyboard(self.texts, self.codebook, state)
-        return self._transcript_view(reflection.text or "", buttons)
+        return self._transcript_view(reflection.text or "", state)
 
-    def _transcript_view(self, text: str, buttons: InlineKeyboardMarkup) -> View:
-        full = self.texts("transcript", transcript=text)
+    def _transcript_view(self, text: str, state: Review) -> View:
+        """The transcript with the words for its tags; a long one as a file, with its start."""
+        buttons = keyboards.review_keyboard(self.texts, self.codebook, state)
+        full = with_summary(
+            self.texts, self.codebook, self.texts("transcript", transcript=text), state
+        )
         if len(full) <= MESSAGE_LIMIT:
             return View(full, buttons)
         preview = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
-        return View(self.texts("transcript_long", preview=preview), buttons, attachment=text)
+        start = self.texts("transcript_long", preview=preview)
+        return View(with_summary(self.texts, self.codebook, start, state), buttons, attachment=text)
 
     async def _show(self, prepared: Prepared) -> None:
         chat_id, view = prepared.chat_id, prepared.view

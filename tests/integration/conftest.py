@@ -95,18 +95,15 @@ async def reread(chat: Chat, message: Message) -> Message:
 
 
 async def onboard(chat: Chat, start: str = "/start") -> None:
-    """Goes through /start, consent, name and time zone with the one-tap defaults.
+    """Goes through /start, consent, and confirms the name and time zone the bot offers.
 
     `start` may carry a deep link's payload, as `/start CODE` does."""
     welcome = await chat.ask(start)
     mark = await chat.last_message_id()
     await chat.tap(welcome, "yes")
-    name_question = await chat.wait_for(bot_says("what should i call you"), after=mark)
+    confirmation = await chat.wait_for(bot_says("i'll call you"), after=mark)
     mark = await chat.last_message_id()
-    await chat.tap(name_question, "call me")
-    zone_question = await chat.wait_for(bot_says("time zone"), after=mark)
-    mark = await chat.last_message_id()
-    await chat.tap(zone_question, "uk time")
+    await chat.tap(confirmation, "that's right")
     await chat.wait_for(bot_says("all set"), after=mark)
 
 

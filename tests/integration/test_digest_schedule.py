@@ -23,7 +23,7 @@ from storage import clock, migrate
 from storage.base import utcnow
 from storage.models import PeerGroup
 from tests.conftest import make_settings
-from tests.integration.conftest import Chat, is_bot, onboard, text_of
+from tests.integration.conftest import Chat, is_bot, onboard, tap_and_reread, text_of
 
 GROUP_CHAT = -100777
 BOT_TIMEOUT = 1.5
@@ -86,10 +86,9 @@ async def make_group(client: SandboxClient, settings: Settings, *, linked: bool)
     monday, _ = next_monday_and_friday()
     await client.move_clock(now=monday.isoformat())
     saved = await ben.ask("The samba band sang together and a shy pupil grew in confidence.")
-    await ben.tap(saved, "who sees this")  # private → lead
-    await asyncio.sleep(0.5)
-    again = next(m for m in await client.messages(1002) if m["message_id"] == saved["message_id"])
-    await ben.tap(again, "who sees this")  # lead → group
+    for label in ("who sees this", "with my name", "yes, share with my name"):
+        saved = await tap_and_reread(ben, saved, label)
+    assert "Who sees it: 👥 my peer group, with my name" in text_of(saved)
 
 
 async def digests_in(client: SandboxClient, chat_id: int) -> tuple[int, int]:

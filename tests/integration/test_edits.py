@@ -32,10 +32,10 @@ async def test_an_edited_entry_is_updated_retagged_and_keeps_my_tags(
     review = await aisha.reply_to(sent)
     mark = await aisha.last_message_id()
     await aisha.tap(review, "personal")  # ticked by me...
-    ticked = await aisha.wait_for(lambda m: "✓ 🌱 Personal" in str(m.get("buttons")))
+    ticked = await aisha.wait_for(lambda m: "✅ 🌱 Personal" in str(m.get("buttons")))
     await aisha.tap(ticked, "personal")  # ...and unticked by me: my choice is "not personal"
     await aisha.wait_for(
-        lambda m: m["message_id"] == review["message_id"] and "✓ 🌱" not in str(m["buttons"])
+        lambda m: m["message_id"] == review["message_id"] and "✅ 🌱" not in str(m["buttons"])
     )
     await client.edit_text(aisha.user_id, sent, EDITED)
     confirmation = await aisha.wait_for(bot_says("updated"), after=mark)

@@ -173,10 +173,12 @@ async def test_mydata_arrives_once_whatever_telegram_does(
     await saved_entry(aisha)
     await client.fault("sendDocument", **FAULTS[fault])
     mark = await aisha.say("/mydata")
-    await aisha.wait_for(lambda m: is_bot(m) and "document" in m, after=mark, timeout=20)
+    page = "my-reflections.html"  # sent after the JSON, so both are there once it is
+    await aisha.wait_for(lambda m: page in str(m.get("document")), after=mark, timeout=20)
     await asyncio.sleep(QUIET)
     documents = [m for m in await client.messages(aisha.chat_id, after=mark) if "document" in m]
-    assert len(documents) == 1, documents
+    names = sorted(m["document"]["file_name"] for m in documents)
+    assert names == ["my-reflections.html", "my-reflections.json"], documents
 
 
 @pytest.fixture

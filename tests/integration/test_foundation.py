@@ -45,11 +45,18 @@ async def test_nothing_is_stored_before_consent(sandbox: Sandbox, aisha: Chat) -
 async def test_typed_name_and_time_zone(sandbox: Sandbox, ben: Chat) -> None:
     welcome = await ben.ask("/start")
     await ben.tap(welcome, "yes")
-    await ben.wait_for(bot_says("what should i call you"))
-    assert "time zone" in text_of(await ben.ask("Benedict")).lower()
+    await ben.wait_for(bot_says("i'll call you ben "))
+    renamed = await ben.ask("Benedict")
+    assert "i'll call you benedict" in text_of(renamed).lower()
+    mark = await ben.last_message_id()
+    await ben.tap(renamed, "change time zone")
+    await ben.wait_for(bot_says("which time zone"), after=mark)
     assert "don't recognise" in text_of(await ben.ask("Narnia")).lower()
-    done = await ben.ask("europe/dublin")
-    assert "all set, benedict" in text_of(done).lower()
+    zone = await ben.ask("europe/dublin")
+    assert "europe/dublin" in text_of(zone).lower()
+    mark = await ben.last_message_id()
+    await ben.tap(zone, "that's right")
+    await ben.wait_for(bot_says("all set, benedict"), after=mark)
     async with sandbox.app.bot_data.db.transaction() as session:
         from storage.tutors import get_tutor
 

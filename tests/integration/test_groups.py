@@ -101,7 +101,7 @@ async def test_only_leads_and_coordinators_run_a_group(
             )
         )
     await aisha.tap(pickers[0], "Ben")
-    await aisha.wait_for(lambda m: "👥" in text_of(m) and "Ben —" not in text_of(m), 0)
+    await aisha.wait_for(lambda m: "👥 Oakfield" in text_of(m) and "Ben —" not in text_of(m), 0)
     assert await members(sandbox) == {"Aisha": True}
     tapped = await aisha.client.tap(  # the other, older picker: harmless
         aisha.user_id, aisha.chat_id, pickers[1]["message_id"], button_data(pickers[1], "Ben")

@@ -46,10 +46,10 @@ async def test_a_whole_guided_reflection_is_one_entry_with_its_parts(
     expected = sandbox.app.bot_data.tagger.tag(entry.text).applied
     codebook = sandbox.app.bot_data.codebook
     ticked = {
-        b["text"].removeprefix("✓ ")
+        b["text"].removeprefix("✅ ")
         for row in summary["buttons"]
         for b in row
-        if b["text"].startswith("✓ ")
+        if b["text"].startswith("✅ ")
     }
     assert ticked == {c.label for c in codebook.codes if c.id in expected}
 
@@ -176,3 +176,35 @@ async def test_voice_answers_are_transcribed_into_their_part(
     assert word_error_rate(REFLECTIONS[0], entry.text or "") < 0.4
     assert text_of(transcript)[1:].strip() == entry.text
     assert summary["buttons"]
+
+
+async def test_an_answered_questions_buttons_only_say_so(sandbox: Sandbox, aisha: Chat) -> None:
+    """Question 1's Skip, tapped while question 2 is open, must not skip question 2."""
+    from tests.integration.conftest import button_data, reread
+
+    await onboard(aisha)
+    first = await aisha.ask("/reflect")
+    await aisha.say(ANSWERS[0])
+    second = await aisha.wait_for(question(2))  # type: ignore[arg-type]
+    client = aisha.client
+    tapped = await client.tap(
+        aisha.user_id, aisha.chat_id, first["message_id"], button_data(first, "skip")
+    )
+    toast = await client.callback_answer(tapped["callback_query_id"], wait=5)
+    assert "already done" in str(toast.get("text"))
+    for _ in range(25):
+        if not (await reread(aisha, first)).get("buttons"):
+            break
+        await asyncio.sleep(0.2)
+    assert not (await reread(aisha, first)).get("buttons"), "the stale buttons go"
+    await aisha.say(ANSWERS[1])
+    third = await aisha.wait_for(question(3))  # type: ignore[arg-type]
+    await aisha.tap(third, "stop")
+    await aisha.wait_for(bot_says("saved what you'd answered"))
+    [entry] = await stored_reflections(sandbox)
+    assert [p["answer"] for p in entry.parts or []] == ANSWERS[:2], "question 2 was not skipped"
+    stop = button_data(second, "stop")
+    tapped = await client.tap(aisha.user_id, aisha.chat_id, second["message_id"], stop)
+    toast = await client.callback_answer(tapped["callback_query_id"], wait=5)
+    assert "already saved" in str(toast.get("text"))
+    assert len(await stored_reflections(sandbox)) == 1

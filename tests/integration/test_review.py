@@ -18,10 +18,10 @@ ENTRY = (
 def ticked(message: Message) -> set[str]:
     """Labels of the buttons that show a tick: the tags currently applied."""
     return {
-        b["text"].removeprefix("✓ ")
+        b["text"].removeprefix("✅ ")
         for row in message.get("buttons") or []
         for b in row
-        if b["text"].startswith("✓ ")
+        if b["text"].startswith("✅ ") and not b["text"].startswith("✅ Done")
     }
 
 
@@ -41,7 +41,10 @@ async def edited(chat: Chat, message: Message, before: Message) -> Message:
 
     def changed(candidate: Message) -> bool:
         same = candidate["message_id"] == message["message_id"]
-        return same and candidate.get("buttons") != before.get("buttons")
+        return same and (
+            candidate.get("buttons") != before.get("buttons")
+            or candidate.get("text") != before.get("text")
+        )
 
     return await chat.wait_for(changed)
 
@@ -82,10 +85,16 @@ async def test_toggle_expand_share_and_done(sandbox: Sandbox, aisha: Chat) -> No
     with_support = await edited(aisha, expanded, expanded)
     assert tutor_support.label in ticked(with_support)
     await aisha.tap(with_support, "who sees this")
-    shared = await edited(aisha, with_support, with_support)
-    assert "lead" in str(shared["buttons"]).lower()
+    picker = await edited(aisha, with_support, with_support)
+    await aisha.tap(picker, "me and my lead")
+    shared = await edited(aisha, picker, picker)
+    assert "Who sees it: 👤 me and my lead" in shared["text"]
     await aisha.tap(shared, "done")
-    await aisha.wait_for(lambda m: m["message_id"] == review["message_id"] and not m.get("buttons"))
+    final = await aisha.wait_for(
+        lambda m: m["message_id"] == review["message_id"] and not m.get("buttons")
+    )
+    assert tutor_support.label in final["text"] and "me and my lead" in final["text"]
+    assert final["text"].startswith("Saved"), "the entry's own words stay above its summary"
     [entry] = await stored_reflections(sandbox)
     rows = await tag_rows(sandbox)
     assert entry.share_level == "lead" and entry.tags_confirmed
@@ -118,7 +127,7 @@ async def test_nobody_else_can_change_my_tags(sandbox: Sandbox, aisha: Chat, ben
     own_message = await ben.ask("My own note about the recorder group")
     before = await tag_rows(sandbox)
     data = next(
-        b["callback_data"] for row in review["buttons"] for b in row if b["text"].startswith("✓ ")
+        b["callback_data"] for row in review["buttons"] for b in row if b["text"].startswith("✅ ")
     )
     forged = Update.de_json(
         {
@@ -143,3 +152,70 @@ async def test_nobody_else_can_change_my_tags(sandbox: Sandbox, aisha: Chat, ben
     assert {c: (r.applied, r.source) for c, r in after.items()} == {
         c: (r.applied, r.source) for c, r in before.items()
     }
+
+
+def buttons_in_order(message: Message) -> list[str]:
+    return [b["text"] for row in message.get("buttons") or [] for b in row]
+
+
+async def test_sharing_is_a_picker_that_asks_before_the_group_sees_my_name(
+    sandbox: Sandbox, aisha: Chat
+) -> None:
+    review = await saved_entry(sandbox, aisha, ENTRY)
+    await aisha.tap(review, "who sees this")
+    picker = await edited(aisha, review, review)
+    choices = buttons_in_order(picker)
+    assert choices[:4] == [
+        "✅ 🔒 only me",
+        "👤 me and my lead",
+        "🕶 my group, without my name",
+        "👥 my peer group, with my name",
+    ], "all four, the current one ticked, anonymous before named"
+    assert "Who should see this reflection?" in picker["text"]
+    await aisha.tap(picker, "with my name")
+    question = await edited(aisha, picker, picker)
+    assert "Share with your peer group, with your name?" in question["text"]
+    [entry] = await stored_reflections(sandbox)
+    assert entry.share_level == "private", "nothing changes before the tutor says yes"
+    await aisha.tap(question, "no, go back")
+    again = await edited(aisha, question, question)
+    assert buttons_in_order(again)[0] == "✅ 🔒 only me"
+    await aisha.tap(again, "with my name")
+    question = await edited(aisha, again, again)
+    await aisha.tap(question, "yes, share with my name")
+    shared = await edited(aisha, question, question)
+    assert "Who sees it: 👥 my peer group, with my name" in shared["text"]
+    [entry] = await stored_reflections(sandbox)
+    assert entry.share_level == "group"
+
+
+async def test_narrowing_needs_no_question(sandbox: Sandbox, aisha: Chat) -> None:
+    review = await saved_entry(sandbox, aisha, ENTRY)
+    for label in ("who sees this", "me and my lead"):
+        await aisha.tap(review, label)
+        review = await edited(aisha, review, review)
+    assert "Who sees it: 👤 me and my lead" in review["text"]
+
+
+async def test_an_unticked_challenge_stays_in_view(sandbox: Sandbox, aisha: Chat) -> None:
+    review = await saved_entry(sandbox, aisha, ENTRY)
+    behaviour = next(c for c in sandbox.app.bot_data.codebook.challenges if c.id == "behaviour")
+    assert behaviour.label in ticked(review)
+    await aisha.tap(review, behaviour.label)
+    after = await edited(aisha, review, review)
+    assert f"▫️ {behaviour.label}" in buttons_in_order(after)
+    assert "Challenges: none" in after["text"]
+    assert "Outcomes:" in after["text"], "the groups of buttons are named in the text"
+
+
+async def test_delete_asks_with_the_first_words_and_no_restores(
+    sandbox: Sandbox, aisha: Chat
+) -> None:
+    review = await saved_entry(sandbox, aisha, ENTRY)
+    await aisha.tap(review, "delete")
+    question = await edited(aisha, review, review)
+    assert "Delete this reflection? “Really proud of Leo today" in question["text"]
+    await aisha.tap(question, "no")
+    restored = await edited(aisha, question, question)
+    assert "Who sees it: 🔒 only me" in restored["text"] and ticked(restored)
+    assert len(await stored_reflections(sandbox)) == 1

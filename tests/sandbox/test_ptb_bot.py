@@ -262,6 +262,22 @@ async def test_chat_action_is_recorded(bot: telegram.Bot, client: SandboxClient)
         await bot.send_chat_action(AISHA, "juggling")
 
 
+async def test_the_bot_sending_or_editing_ends_its_chat_action(
+    bot: telegram.Bot, client: SandboxClient
+) -> None:
+    """As in Telegram's apps: 'typing…' goes when the answer comes, even as an edit."""
+    await started(client)
+    await bot.send_chat_action(AISHA, "typing")
+    shown = await client.shown_action(AISHA)
+    assert shown == {"action": "typing", "date": pytest.approx(time.time(), abs=5)}
+    status = await bot.send_message(AISHA, "Transcribing…")
+    assert await client.shown_action(AISHA) is None
+    await bot.send_chat_action(AISHA, "typing")
+    assert await client.shown_action(AISHA) is not None
+    await bot.edit_message_text("The transcript", chat_id=AISHA, message_id=status.message_id)
+    assert await client.shown_action(AISHA) is None
+
+
 async def test_groups_chat_info_and_members(bot: telegram.Bot, client: SandboxClient) -> None:
     await client.create_group(-100200300, "Strings peer group", [CARYS, AISHA])
     [update] = await bot.get_updates()

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.runner import Sandbox, running_sandbox
-from tests.conftest import make_settings
+# The same running sandbox (SQLite) and control client as the integration tests.
+from tests.integration.conftest import client, sandbox, sandbox_settings
+
+__all__ = ["client", "sandbox", "sandbox_settings"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -26,18 +27,6 @@ async def browser() -> AsyncIterator[Browser]:
         launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         yield launched
         await launched.close()
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    async with running_sandbox(make_settings(tmp_path / "data", run_worker=False)) as running:
-        yield running
-
-
-@pytest.fixture
-async def client(sandbox: Sandbox) -> AsyncIterator[SandboxClient]:
-    async with SandboxClient(sandbox.url) as sandbox_client:
-        yield sandbox_client
 
 
 @pytest.fixture

@@ -52,8 +52,7 @@ async def pick_aisha(page: Page) -> None:
 async def onboard_by_tapping(page: Page) -> None:
     await send(page, "/start")
     await tap(page, "Is that OK with you?", "yes")
-    await tap(page, "What should I call you?", "call me aisha")
-    await tap(page, "Which time zone", "uk time")
+    await tap(page, "I'll call you Aisha", "that's right")
     await expect(bot_message(page, "All set, Aisha")).to_be_visible()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.sandbox.errors import ApiError, bad_request
 from bot.sandbox.formatting import auto_entities, caption_text, message_text
@@ -36,7 +37,9 @@ def _inline_markup(params: Params) -> JsonDict | None:
 
 
 def _saved(state: SandboxState, chat: Chat, message: Message) -> JsonDict:
+    """An edit is the bot's answer too, so it ends any 'typing…' shown (the transcript is one)."""
     message.edit_date = state.timestamp()
+    chat.last_bot_message_at = time.time()
     state.chats.touch(chat)
     return message_json(state, chat, message)
 

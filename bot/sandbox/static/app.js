@@ -5,6 +5,8 @@
 const POLL_MS = 700;
 const CHAT_LIST_EVERY = 4; // refresh the chat list on every fourth poll
 const PAGE_SIZE = 300;
+const TEXT_MAX_PX = 140; // the message box grows to this height, then scrolls
+const DEMO_GROUPS_KEY = "sandbox.demoGroups";
 const ACTION_WORDS = {
   typing: "typing…",
   record_voice: "recording a voice message…",
@@ -30,6 +32,7 @@ const state = {
   polls: 0,
   recorder: null,
   stickToEnd: true,
+  players: new Map(), // voice players by message and file, kept across redraws so playback carries on
 };
 
 const $ = (id) => document.getElementById(id);
@@ -106,13 +109,16 @@ function isGroup() {
 
 let toastTimer = null;
 
+// The toast sits in the chat column under the header, taking its own space, so it never
+// covers a message; showing or hiding it keeps the newest message in view.
 function toast(message, isError = false) {
   const node = $("toast");
   node.textContent = message;
   node.classList.toggle("error", isError);
   node.hidden = false;
+  keepAtEnd();
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { node.hidden = true; }, isError ? 5000 : 2600);
+  toastTimer = setTimeout(() => { node.hidden = true; keepAtEnd(); }, isError ? 5000 : 2600);
 }
 
 function showAlert(message) {
@@ -189,6 +195,8 @@ function chooseChat(id) {
   state.chatId = id;
   state.version = -1;
   state.messages = [];
+  for (const player of state.players.values()) player.querySelector("audio").pause();
+  state.players.clear();
   localStorage.setItem("sandbox.chat", String(id));
   $("app").classList.remove("drawer-open");
   $("command-menu").hidden = true;
@@ -223,9 +231,34 @@ async function createDemoGroup() {
     title: "Demo peer group",
     member_ids: leadsFirst.map((p) => p.id),
   });
+  rememberDemoGroup(chatId);
   await loadChats();
   chooseChat(chatId);
   toast("Demo group created, with everyone and the bot");
+}
+
+function demoGroups() {
+  try {
+    return JSON.parse(localStorage.getItem(DEMO_GROUPS_KEY) || "[]");
+  } catch (error) {
+    return [];
+  }
+}
+
+function rememberDemoGroup(chatId) {
+  localStorage.setItem(DEMO_GROUPS_KEY, JSON.stringify([...demoGroups(), chatId].slice(-20)));
+}
+
+// A group the page made is not linked to a peer group, so the bot stays quiet there; say why.
+function linkHint() {
+  const coordinator = state.people.find((p) => /coordinator/i.test(p.role || ""));
+  const who = coordinator ? `As ${coordinator.first_name} (the coordinator)` : "As a coordinator";
+  const note = el("div", "system-note");
+  note.setAttribute("role", "note");
+  note.textContent = "The bot ignores group chats until a lead or coordinator links them. "
+    + `${who}, send /start and then /newgroup NAME in the bot's private chat to get a code, `
+    + "then send /link CODE here.";
+  return note;
 }
 
 function rank(p) {
@@ -254,10 +287,16 @@ function keepAtEnd() {
   if (state.stickToEnd) box.scrollTop = box.scrollHeight;
 }
 
+function jumpToEnd() {
+  state.stickToEnd = true;
+  keepAtEnd();
+}
+
 function renderMessages(jumpToEnd) {
   const box = $("messages");
   const nearEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
   box.replaceChildren();
+  if (isGroup() && demoGroups().includes(state.chatId)) box.append(linkHint());
   if (state.messages.length === 0) {
     box.append(emptyNote());
   }
@@ -356,15 +395,7 @@ function decorate(source, copy) {
 function attachments(message) {
   const parts = [];
   const audio = message.voice || message.audio || message.video_note;
-  if (audio) {
-    const box = el("div", "attachment");
-    const player = el("audio");
-    player.controls = true;
-    player.preload = "none";
-    player.src = audio.url;
-    box.append(player, el("span", "muted", duration(audio.duration)));
-    parts.push(box);
-  }
+  if (audio) parts.push(voicePlayer(message.message_id, audio));
   if (message.photo) {
     const link = el("a");
     link.href = message.photo.url;
@@ -378,6 +409,48 @@ function attachments(message) {
   }
   if (message.document) parts.push(fileCard(message.document));
   return parts;
+}
+
+// Telegram's own duration is shown at once: browsers may not read an OGG/Opus file's length
+// before it plays (or at all), so the audio element's metadata is only a fallback.
+function voicePlayer(messageId, audio) {
+  const key = `${messageId} ${audio.url}`;
+  const known = state.players.get(key);
+  if (known) return known;
+  const box = el("div", "attachment voice");
+  const sound = el("audio");
+  sound.preload = audio.duration ? "none" : "metadata";
+  sound.src = audio.url;
+  const button = el("button", "play-button");
+  button.type = "button";
+  const track = el("div", "voice-track");
+  const fill = el("div", "voice-fill");
+  track.append(fill);
+  const time = el("span", "voice-time");
+  let total = audio.duration || 0;
+  const show = () => {
+    const playing = !sound.paused && !sound.ended;
+    const started = playing || (sound.currentTime > 0 && !sound.ended);
+    const now = Math.min(Math.floor(sound.currentTime), total || Infinity);
+    time.textContent = started ? `${duration(now)} / ${duration(total)}` : duration(total);
+    fill.style.width = started && total ? `${Math.min(100, (sound.currentTime / total) * 100)}%` : "0";
+    button.textContent = playing ? "❚❚" : "▶";
+    button.setAttribute("aria-label", playing ? "Pause the voice note" : "Play the voice note");
+  };
+  sound.addEventListener("loadedmetadata", () => {
+    if (!total && Number.isFinite(sound.duration)) total = sound.duration;
+    show();
+  });
+  for (const event of ["play", "pause", "timeupdate", "ended"]) sound.addEventListener(event, show);
+  sound.addEventListener("error", () => { button.disabled = true; });
+  button.addEventListener("click", () => {
+    if (sound.paused || sound.ended) sound.play().catch(failed);
+    else sound.pause();
+  });
+  box.append(button, track, time, sound);
+  show();
+  state.players.set(key, box);
+  return box;
 }
 
 function fileCard(document_) {
@@ -455,6 +528,7 @@ async function sendText(text) {
   const trimmed = text.trim();
   if (!trimmed || state.me === null) return;
   const me = person(state.me);
+  jumpToEnd();
   await postJson("/api/messages", {
     user_id: state.me,
     chat_id: state.chatId,
@@ -462,6 +536,7 @@ async function sendText(text) {
     first_name: me ? me.first_name : undefined,
   });
   await poll();
+  jumpToEnd(); // sending shows your message, however far up you had scrolled
 }
 
 async function sendAudio(blob, filename) {
@@ -470,9 +545,11 @@ async function sendAudio(blob, filename) {
   form.append("chat_id", String(state.chatId));
   form.append("file", blob, filename);
   toast("Sending your voice note…");
+  jumpToEnd();
   await api("/api/voice", { method: "POST", body: form });
   toast("Voice note sent");
   await poll();
+  jumpToEnd();
 }
 
 function renderCommandMenu() {
@@ -530,10 +607,14 @@ async function toggleRecording() {
   toast("Recording… tap the microphone again to send");
 }
 
+// Fits the box to its text (scrollHeight leaves out the border, so add it back); it only
+// scrolls, and shows a scrollbar, once the text is taller than TEXT_MAX_PX.
 function growTextarea() {
   const box = $("text");
   box.style.height = "auto";
-  box.style.height = `${Math.min(box.scrollHeight, 140)}px`;
+  const wanted = box.scrollHeight + box.offsetHeight - box.clientHeight;
+  box.style.height = `${Math.min(wanted, TEXT_MAX_PX)}px`;
+  box.style.overflowY = wanted > TEXT_MAX_PX ? "auto" : "hidden";
 }
 
 // ---- the sandbox clock -------------------------------------------------------------------
@@ -616,6 +697,7 @@ async function jumpToNextSession() {
   if (!next.at) {
     if (state.chatId !== state.me) chooseChat(state.me);
     if (!$("text").value.trim()) $("text").value = SCHEDULE_EXAMPLE;
+    growTextarea();
     showAlert(`${name} has no sessions yet, so there's no check-in to jump to. `
       + `Add one with ${SCHEDULE_EXAMPLE} (it's ready in the message box), then try again.`);
     return;
@@ -665,7 +747,7 @@ function wireComposer() {
     const text = box.value;
     box.value = "";
     growTextarea();
-    sendText(text).catch((error) => { box.value = text; failed(error); });
+    sendText(text).catch((error) => { box.value = text; growTextarea(); failed(error); });
   });
   box.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
@@ -674,6 +756,8 @@ function wireComposer() {
     }
   });
   box.addEventListener("input", growTextarea);
+  window.addEventListener("resize", growTextarea);
+  growTextarea();
   $("voice-file").addEventListener("change", (event) => {
     const file = event.target.files[0];
     event.target.value = "";
@@ -703,6 +787,7 @@ function wireChrome() {
   $("reset").addEventListener("click", async () => {
     if (!confirm("Clear every chat, file and update in the sandbox?")) return;
     await postJson("/api/reset", {}).catch(failed);
+    localStorage.removeItem(DEMO_GROUPS_KEY);
     await loadChats().catch(failed);
     chooseChat(state.me);
   });
