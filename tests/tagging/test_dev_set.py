@@ -13,15 +13,25 @@ from bot.tagging.dataset import DEV_SET, HOLDOUT_SET, load_examples
 from bot.tagging.evaluate import evaluate
 from bot.tagging.tagger import Tagger
 
-# Slightly below what the tagger scores today on all 350 dev entries (0.870 and 0.899; the
+# Slightly below what the tagger scores today on all 350 dev entries (0.863 and 0.878; the
 # set includes the old holdout and 80 entries by a second author): a guard, not a target.
+# Challenges fell from 0.899 when the sets were relabelled to the settled conventions
+# (tests/data/relabelled_2026-11-29.md: mostly good joint working with staff as partnership),
+# and the cues were deliberately not retuned to win it back.
 OUTCOMES_FLOOR = 0.85
-CHALLENGES_FLOOR = 0.88
+CHALLENGES_FLOOR = 0.87
 # Voice-transcript style: starts in lower case, no sentence punctuation.
 TRANSCRIPT_STYLE = re.compile(r"^[a-z][^.!?;:]*$")
 
 
-@pytest.mark.parametrize(("path", "minimum"), [(DEV_SET, 80), (HOLDOUT_SET, 40)])
+AUTHORS = sorted((DEV_SET.parent / "authors").glob("author_*.jsonl"))
+
+
+@pytest.mark.parametrize(
+    ("path", "minimum"),
+    [(DEV_SET, 80), (HOLDOUT_SET, 40), *((path, 80) for path in AUTHORS)],
+    ids=lambda value: value.name if isinstance(value, Path) else str(value),
+)
 def test_labelled_sets_are_well_formed(codebook: Codebook, path: Path, minimum: int) -> None:
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     assert len(rows) >= minimum
