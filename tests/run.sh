@@ -22,7 +22,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev,openai-whisper]'
+.venv/bin/python -m pip install -q -e '.[dev,openai-whisper,tagger-model]'
 
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy bot storage handlers

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from bot.tagging.codebook import CodebookError, load_codebook
+from bot.tagging.model_tagger import load_tagger
 from bot.tagging.tagger import Tagger, TagResult
 
 logger = logging.getLogger(__name__)
@@ -36,13 +37,19 @@ def add_tag_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument(
         "--prompts-dir", type=Path, help="folder holding codebook.yaml (default: the bundled one)"
     )
+    parser.add_argument(
+        "--cues-only",
+        action="store_true",
+        help="ignore the language model even when it is installed",
+    )
     parser.set_defaults(handler=run_tag)
 
 
 def run_tag(args: argparse.Namespace, settings: Settings) -> int:
     """0 when every line was tagged, 1 when some were skipped, 2 when nothing could start."""
     try:
-        tagger = Tagger(load_codebook(args.prompts_dir))
+        codebook = load_codebook(args.prompts_dir)
+        tagger = Tagger(codebook) if args.cues_only else load_tagger(codebook)
         lines = args.file.read_text(encoding="utf-8").splitlines()
     except CodebookError as error:
         print(f"Codebook problem: {error}", file=sys.stderr)

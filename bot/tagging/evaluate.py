@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.tagging.authors import HELD_BACK
 from bot.tagging.codebook import Codebook, load_codebook
 from bot.tagging.dataset import DEV_SET, HOLDOUT_SET, Example, load_examples
 from bot.tagging.metrics import Counts, count_code, micro
@@ -98,12 +99,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--errors", action="store_true", help="list each entry the tagger got wrong"
     )
+    parser.add_argument(
+        "--by-author",
+        action="store_true",
+        help="leave one author out: cues alone vs the blend with the language model",
+    )
+    parser.add_argument("--data-dir", type=Path, help="labelled sets for --by-author")
+    parser.add_argument(
+        "--held-back",
+        action="store_true",
+        help=f"with --by-author, also score {HELD_BACK} (once, for a report; never tune on it)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     codebook = load_codebook(args.prompts_dir)
+    if args.by_author:
+        return _by_author(codebook, args.data_dir, args.held_back)
     tagger = Tagger(codebook)
     for path in args.files or [DEV_SET, HOLDOUT_SET]:
         if not args.files and not path.exists():
@@ -114,6 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.errors:
             print("\n".join(report.errors))
         print()
+    return 0
+
+
+def _by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> int:
+    """Needs the optional model: says so plainly (exit 2) when it isn't installed."""
+    from bot.tagging.by_author import by_author, format_folds
+    from bot.tagging.embedding import ModelUnavailable
+
+    try:
+        print(format_folds(by_author(codebook, data_dir, held_back), codebook))
+    except ModelUnavailable as error:
+        print(f"--by-author needs the language model: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

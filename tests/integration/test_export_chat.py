@@ -17,7 +17,15 @@ from bot.services import demo, retention
 from storage.base import utcnow
 from storage.models import AuditEvent, Reflection
 from tests.conftest import BACKENDS, make_settings
-from tests.integration.conftest import Chat, bot_says, is_bot, onboard, tap_and_reread, text_of
+from tests.integration.conftest import (
+    Chat,
+    Message,
+    bot_says,
+    is_bot,
+    onboard,
+    tap_and_reread,
+    text_of,
+)
 
 BOTH = pytest.mark.parametrize("sandbox_settings", BACKENDS, indirect=True)
 
@@ -34,14 +42,19 @@ async def audits(sandbox: Sandbox) -> list[AuditEvent]:
         return list((await session.execute(select(AuditEvent))).scalars().all())
 
 
+async def export_offer(client: SandboxClient) -> tuple[Chat, Message]:
+    """Dev, the coordinator, set up and asking for an export."""
+    dev = Chat(client, 1004, "Dev", 1004)
+    await onboard(dev)
+    return dev, await dev.ask("/export")
+
+
 @BOTH
 async def test_a_coordinator_gets_the_workbook_as_a_document(
     sandbox: Sandbox, client: SandboxClient
 ) -> None:
-    dev = Chat(client, 1004, "Dev", 1004)
-    await onboard(dev)
     await seed_this_week(sandbox)
-    offer = await dev.ask("/export")
+    dev, offer = await export_offer(client)
     assert "Private entries are never included" in text_of(offer)
     periods = await tap_and_reread(dev, offer, "Excel workbook")
     mark = await dev.last_message_id()
@@ -64,9 +77,7 @@ async def test_a_coordinator_gets_the_workbook_as_a_document(
 async def test_an_empty_period_says_so_and_sends_nothing(
     sandbox: Sandbox, client: SandboxClient
 ) -> None:
-    dev = Chat(client, 1004, "Dev", 1004)
-    await onboard(dev)
-    offer = await dev.ask("/export")
+    dev, offer = await export_offer(client)
     periods = await tap_and_reread(dev, offer, "CSV")
     done = await tap_and_reread(dev, periods, "last 30 days")
     if "Preparing" in text_of(done):

@@ -76,29 +76,39 @@ async def expect_prompts(client: SandboxClient, chat: Chat, count: int, *, at: s
     assert await prompts_in(client, chat.chat_id) == count, f"at {at}"
 
 
-async def test_prompts_come_at_the_same_local_time_on_both_sides_of_the_clock_change(
-    client: SandboxClient, aisha: Chat
+@pytest.mark.parametrize(
+    ("line", "week_before", "times"),
+    [
+        # UK clocks go forward on 28 March 2027: 15:50 is 15:50Z before and 14:50Z after.
+        (
+            "Fri 14:30-15:30 Oakfield Primary",
+            "2027-03-22T09:00",
+            ("2027-03-26T15:49", "2027-03-26T15:50:30", "2027-04-02T15:49", "2027-04-02T15:50:30"),
+        ),
+        # They go back on 31 October 2027: 16:20 is 15:20Z before and 16:20Z after.
+        (
+            "Wed 16:00",
+            "2027-10-25T09:00",
+            ("2027-10-27T16:19", "2027-10-27T16:20:30", "2027-11-03T16:19", "2027-11-03T16:20:30"),
+        ),
+    ],
+    ids=["spring-forward", "autumn-back"],
+)
+async def test_prompts_come_at_the_same_local_time_on_both_sides_of_a_clock_change(
+    client: SandboxClient, aisha: Chat, line: str, week_before: str, times: tuple[str, ...]
 ) -> None:
-    """UK clocks go forward on 28 March 2027: 15:50 is 15:50Z before and 14:50Z after."""
-    await set_up(client, aisha, "Fri 14:30-15:30 Oakfield Primary", at="2027-03-22T09:00")
-    await expect_prompts(client, aisha, 0, at="2027-03-26T15:49")
-    await expect_prompts(client, aisha, 1, at="2027-03-26T15:50:30")
-    await expect_prompts(client, aisha, 1, at="2027-04-02T15:49")  # 14:49Z
-    await expect_prompts(client, aisha, 2, at="2027-04-02T15:50:30")  # 14:50Z, not 15:50Z
+    await set_up(client, aisha, line, at=week_before)
+    for count, at in zip((0, 1, 1, 2), times, strict=True):
+        await expect_prompts(client, aisha, count, at=at)
     prompt = [m for m in await client.messages(aisha.chat_id) if PROMPT in text_of(m)][-1]
-    assert "Your Oakfield Primary session has finished" in text_of(prompt)
     assert "How was today's session" in text_of(prompt)
 
 
-async def test_the_autumn_change_keeps_the_local_time_too(
-    client: SandboxClient, aisha: Chat
-) -> None:
-    """Clocks go back on 31 October 2027: 16:20 is 15:20Z before and 16:20Z after."""
-    await set_up(client, aisha, "Wed 16:00", at="2027-10-25T09:00")
-    await expect_prompts(client, aisha, 0, at="2027-10-27T16:19")
-    await expect_prompts(client, aisha, 1, at="2027-10-27T16:20:30")
-    await expect_prompts(client, aisha, 1, at="2027-11-03T16:19")  # 16:19Z
-    await expect_prompts(client, aisha, 2, at="2027-11-03T16:20:30")
+async def test_a_check_in_names_the_session(client: SandboxClient, aisha: Chat) -> None:
+    await set_up(client, aisha, "Fri 14:30-15:30 Oakfield Primary", at="2027-03-22T09:00")
+    await expect_prompts(client, aisha, 1, at="2027-03-26T15:50:30")
+    prompt = [m for m in await client.messages(aisha.chat_id) if PROMPT in text_of(m)][-1]
+    assert "Your Oakfield Primary session has finished" in text_of(prompt)
 
 
 async def test_a_paused_tutor_gets_nothing_until_the_pause_ends(

