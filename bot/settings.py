@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +16,7 @@ from storage.vocabulary import ShareLevel
 
 PLACEHOLDER_TOKENS = {"", "changeme", "change-me", "your-token-here", "123456:ABC-DEF", "xxx"}
 SANDBOX_TOKEN = "123456789:SANDBOX-not-a-real-token"
+AUTO_CONCURRENCY_MAX = 2
 
 
 class SettingsError(Exception):
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
     transcription_max_attempts: int = Field(default=3, ge=1)
     transcription_retry_seconds: float = Field(default=30.0, ge=0)
     transcription_lease_seconds: float = Field(default=120.0, gt=0)
+    transcription_concurrency: int = Field(default=0, ge=0, le=64)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     delivery_retry_seconds: float = Field(default=10.0, gt=0)
     update_retry_seconds: float = Field(default=5.0, gt=0)
@@ -124,6 +127,11 @@ class Settings(BaseSettings):
             return normalise_database_url(self.database_url)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'reflectbot.db').resolve()}"
 
+    @property
+    def resolved_transcription_concurrency(self) -> int:
+        """0 means one note per core, up to AUTO_CONCURRENCY_MAX (see bench/README.md)."""
+        return self.transcription_concurrency or min(available_cores(), AUTO_CONCURRENCY_MAX)
+
     def bot_token(self) -> str:
         """The real token, refusing placeholders with a line that says what to do."""
         token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
@@ -133,6 +141,13 @@ class Settings(BaseSettings):
                 "and put it in .env (or try `reflectbot sandbox`, which needs none)"
             )
         return token
+
+
+def available_cores() -> int:
+    """The cores this process may run on, which can be fewer than the machine has."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def normalise_database_url(url: str) -> str:

@@ -83,8 +83,13 @@ async def entry_views(page: Page, size: str) -> None:
     await expect(listing).to_be_visible()
     await shoot(page, f"{size}-3-history.png")
     await listing.get_by_role("button", name="1", exact=True).click()  # the newest
-    reopened = page.locator(".row.bot", has_text="Year 4 ukulele").last
+    reopened = (
+        page.locator(".row.bot", has_text="Year 4 ukulele")
+        .filter(has_text="Who sees it: 👤 me and my lead")
+        .last
+    )
     await expect(reopened.locator(".inline-button").first).to_be_visible()
+    await page.locator("#messages").evaluate("box => { box.scrollTop = box.scrollHeight; }")
     await shoot(page, f"{size}-4-reopened.png")
 
 

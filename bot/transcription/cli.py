@@ -59,6 +59,7 @@ def _config(args: argparse.Namespace, settings: Settings) -> TranscriberConfig:
         backend=args.backend or config.backend,
         model=args.model or config.model,
         language=args.language or config.language,
+        num_workers=1,  # files are transcribed one after another here
     )
 
 

@@ -25,6 +25,7 @@ class TranscriberConfig:
     language: str | None = "en"
     compute_type: str = "int8"
     cpu_threads: int = 0
+    num_workers: int = 1  # notes that may be transcribed at once on the one loaded model
     device: str = "cpu"
     models_dir: Path = Path("data/models")
 
@@ -44,6 +45,7 @@ def config_from_settings(settings: Settings) -> TranscriberConfig:
         language=settings.whisper_language,
         compute_type=settings.whisper_compute_type,
         cpu_threads=settings.whisper_cpu_threads,
+        num_workers=settings.resolved_transcription_concurrency,
         device=settings.whisper_device,
         models_dir=settings.data_dir / "models",
     )

@@ -29,10 +29,17 @@ class FasterWhisperTranscriber(LoadOnceTranscriber):
                 str(path),
                 device=self.config.device,
                 compute_type=self.config.compute_type,
-                cpu_threads=self.config.cpu_threads,
+                cpu_threads=self._threads_per_note(),
+                num_workers=self.config.num_workers,
             )
         except (OSError, RuntimeError, ValueError) as error:
             raise ModelUnavailable(f"faster-whisper cannot load {path}: {error}") from error
+
+    def _threads_per_note(self) -> int:
+        """Several notes at once run fastest on one thread each (bench/README.md), same text."""
+        if self.config.cpu_threads or self.config.num_workers == 1:
+            return self.config.cpu_threads
+        return 1
 
     def _transcribe_samples(self, samples: Samples) -> tuple[str, str | None]:
         segments, info = self._whisper.transcribe(

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Any
 
 from bot.transcription.audio import Samples
 from bot.transcription.base import LoadOnceTranscriber
-from bot.transcription.config import BEAM_SIZE, CONDITION_ON_PREVIOUS_TEXT
+from bot.transcription.config import (
+    BEAM_SIZE,
+    CONDITION_ON_PREVIOUS_TEXT,
+    TranscriberConfig,
+)
 from bot.transcription.errors import ModelUnavailable
 from bot.transcription.models import offline_advice, openai_whisper_source
 from bot.transcription.vad import keep_speech
@@ -26,6 +31,11 @@ class OpenAIWhisperTranscriber(LoadOnceTranscriber):
 
     backend = "openai-whisper"
     _whisper: Any
+
+    def __init__(self, config: TranscriberConfig) -> None:
+        super().__init__(config)
+        # Its decoder hooks a key/value cache onto the shared model: two notes at once would mix.
+        self._decoding = threading.Lock()
 
     def _load_model(self) -> None:
         try:
@@ -46,14 +56,15 @@ class OpenAIWhisperTranscriber(LoadOnceTranscriber):
         speech = keep_speech(samples)
         if speech.size == 0:
             return "", self._default_language()
-        result = self._whisper.transcribe(
-            speech,
-            language=self.config.fixed_language,
-            fp16=self.config.device != "cpu",
-            beam_size=BEAM_SIZE,
-            condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
-            verbose=None,
-        )
+        with self._decoding:
+            result = self._whisper.transcribe(
+                speech,
+                language=self.config.fixed_language,
+                fp16=self.config.device != "cpu",
+                beam_size=BEAM_SIZE,
+                condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
+                verbose=None,
+            )
         return str(result["text"]).strip(), str(result.get("language") or "") or None
 
     def _default_language(self) -> str | None:

@@ -1,4 +1,4 @@
-"""The transcription worker: claims jobs from the database and works through them one at a time."""
+"""The transcription worker: claims jobs from the database and works on a few at once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import socket
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def default_worker_id() -> str:
 
 
 class TranscriptionWorker:
-    """One model, one job at a time, off the event loop; the database says what is left to do."""
+    """One model, up to TRANSCRIPTION_CONCURRENCY jobs at once off the event loop; the database
+    says what is left to do."""
 
     def __init__(
         self,
@@ -71,6 +73,10 @@ class TranscriptionWorker:
         self._last_housekeeping = -HOUSEKEEPING_EVERY_S
         self._last_sweep = -HOUSEKEEPING_EVERY_S
         self._last_beat = -HOUSEKEEPING_EVERY_S
+        self.concurrency = settings.resolved_transcription_concurrency
+        self._active: set[asyncio.Task[None]] = set()
+        # Its own threads, so notes never queue behind (or block) other to_thread work.
+        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="transcribe")
 
     def wake(self) -> None:
         """Called after a handler enqueues, so a new voice note does not wait for the next poll."""
@@ -84,13 +90,28 @@ class TranscriptionWorker:
                 rescued = await jobs.requeue_running(session)
             if rescued:
                 logger.info("requeued %d transcription(s) interrupted by a restart", rescued)
+        try:
+            await self._loop()
+        finally:
+            await self._stop_jobs()
+
+    async def _loop(self) -> None:
+        """Fills free slots, then waits for a new job, a finished one, or the next poll."""
         while True:
-            worked = await self._run_safely()
+            self._wake.clear()
+            await self._fill_slots()
             await self._beat()
             await self._sweep_deliveries()
-            if not worked:
+            if not self._active:
                 await self._housekeeping()
-                await self._idle()
+            await self._idle()
+
+    async def _stop_jobs(self) -> None:
+        """Jobs cut off here keep their lease until it expires, or a restart requeues them."""
+        for task in self._active:
+            task.cancel()
+        await asyncio.gather(*self._active, return_exceptions=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _beat(self) -> None:
         """Tells the health check this worker is alive, at most every HEARTBEAT_EVERY_S."""
@@ -144,29 +165,41 @@ class TranscriptionWorker:
                 job.audio_path = None
         return len(expired)
 
-    async def _run_safely(self) -> bool:
+    async def _fill_slots(self) -> None:
+        """Claims due jobs while a slot is free; each runs as its own task, with its own lease."""
+        while len(self._active) < self.concurrency:
+            job = await self._claim_safely()
+            if job is None:
+                return
+            task = asyncio.create_task(self._process_safely(job), name=f"transcription-{job.id}")
+            self._active.add(task)
+            task.add_done_callback(self._slot_freed)
+
+    def _slot_freed(self, task: asyncio.Task[None]) -> None:
+        self._active.discard(task)
+        self._wake.set()
+
+    async def _claim_safely(self) -> TranscriptionJob | None:
         """A database hiccup (a restart, a locked SQLite file) must not kill the worker."""
         try:
-            return await self.run_once()
+            async with self.db.transaction() as session:
+                return await jobs.claim_next(
+                    session,
+                    worker_id=self.worker_id,
+                    lease_seconds=self.settings.transcription_lease_seconds,
+                )
         except Exception as error:
             logger.error("worker loop error: %s", type(error).__name__, exc_info=error)
-            return False
+            return None
 
-    async def run_once(self) -> bool:
-        """Processes one due job; False when there was nothing to do."""
-        async with self.db.transaction() as session:
-            job = await jobs.claim_next(
-                session,
-                worker_id=self.worker_id,
-                lease_seconds=self.settings.transcription_lease_seconds,
-            )
-        if job is None:
-            return False
-        await self.process(job)
-        return True
+    async def _process_safely(self, job: TranscriptionJob) -> None:
+        """An error recording one job's outcome leaves it to its lease, not the others."""
+        try:
+            await self.process(job)
+        except Exception as error:
+            logger.error("job %d error: %s", job.id, type(error).__name__, exc_info=error)
 
     async def _idle(self) -> None:
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=self.settings.worker_poll_seconds)
 
@@ -175,7 +208,9 @@ class TranscriptionWorker:
         try:
             async with self._keepalive(job):
                 path = await self._fetch_audio(job)
-                transcript = await asyncio.to_thread(self.transcriber.transcribe, path)
+                transcript = await asyncio.get_running_loop().run_in_executor(
+                    self._pool, self.transcriber.transcribe, path
+                )
         except JobGone:
             logger.info("job %d was deleted while its audio downloaded", job.id)
         except AudioError as error:

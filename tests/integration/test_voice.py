@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 import json
+import time
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.runner import Sandbox, running_sandbox
-from bot.transcription import Transcriber, TranscriberConfig
+from bot.transcription import Transcriber, TranscriberConfig, config_from_settings
+from bot.transcription.base import Transcript
 from bot.views.review import body_of
 from storage.models import TranscriptionJob
 from tests.conftest import make_settings
@@ -98,7 +102,9 @@ async def _jobs(sandbox: Sandbox) -> list[TranscriptionJob]:
 async def test_real_speech_is_transcribed_through_the_sandbox(
     tmp_path: Path, transcriber: Transcriber, speech_dir: Path
 ) -> None:
-    settings = make_settings(tmp_path / "data", worker_poll_seconds=0.2)
+    settings = make_settings(
+        tmp_path / "data", worker_poll_seconds=0.2, transcription_concurrency=1
+    )
     async with (
         running_sandbox(settings, transcriber=transcriber) as sandbox,
         SandboxClient(sandbox.url) as client,
@@ -131,6 +137,67 @@ async def test_real_speech_is_transcribed_through_the_sandbox(
     )
     assert not list((tmp_path / "data" / "audio").glob("*")), "audio is deleted once transcribed"
     assert any(action.get("action") == "typing" for action in actions)
+
+
+class TimedTranscriber:
+    """A real transcriber that notes when each call began and ended, to see calls overlap."""
+
+    def __init__(self, inner: Transcriber) -> None:
+        self.inner, self.backend, self.model = inner, inner.backend, inner.model
+        self.spans: list[tuple[float, float]] = []
+
+    def load(self) -> float:
+        return self.inner.load()
+
+    def transcribe(self, audio_path: Path) -> Transcript:
+        started = time.monotonic()
+        try:
+            return self.inner.transcribe(audio_path)
+        finally:
+            self.spans.append((started, time.monotonic()))
+
+
+def overlapping(spans: Sequence[tuple[Any, Any]]) -> bool:
+    """Sorted by start, some two spans overlap if some next one starts before its previous ends."""
+    ordered = sorted(spans)
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(ordered))
+
+
+async def _finished_jobs(sandbox: Sandbox, count: int) -> list[TranscriptionJob]:
+    """Status messages interleave when notes arrive together, so the database says when."""
+    for _ in range(600):
+        jobs = await _jobs(sandbox)
+        if len(jobs) == count and all(job.finished_at for job in jobs):
+            return jobs
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"never finished: {[job.status for job in await _jobs(sandbox)]}")
+
+
+async def test_notes_sent_together_are_transcribed_two_at_a_time(
+    tmp_path: Path, speech_dir: Path
+) -> None:
+    settings = make_settings(
+        tmp_path / "data", worker_poll_seconds=0.2, transcription_concurrency=2
+    )
+    transcriber = TimedTranscriber(loaded_transcriber(config_from_settings(settings)))
+    async with (
+        running_sandbox(settings, transcriber=transcriber) as sandbox,
+        SandboxClient(sandbox.url) as client,
+    ):
+        chat = Chat(client, 1001, "Aisha", 1001)
+        await onboard(chat)
+        scripts = REFLECTIONS[:4]
+        notes = [synthesise(s, speech_dir / f"together-{i}.ogg") for i, s in enumerate(scripts)]
+        sent = [await send_voice(chat, note) for note in notes]
+        jobs = await _finished_jobs(sandbox, len(sent))
+        heard = {entry.message_id: entry.text or "" for entry in await stored_reflections(sandbox)}
+    rates = [word_error_rate(script, heard[m]) for script, m in zip(scripts, sent, strict=True)]
+    states = [(job.status, job.attempts, job.last_error) for job in jobs]
+    assert states == [("done", 1, None)] * 4, states
+    assert max(rates) < CLIP_WER_BOUND, f"word error rates {rates}"
+    assert overlapping(transcriber.spans), f"never two at once: {transcriber.spans}"
+    claimed = [(job.started_at, job.finished_at) for job in jobs]
+    assert overlapping(claimed), f"the jobs never ran together: {claimed}"
 
 
 async def test_bad_audio_gets_clear_replies_and_the_bot_keeps_serving(

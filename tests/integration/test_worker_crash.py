@@ -33,7 +33,7 @@ async def sandbox_without_worker(tmp_path: Path) -> AsyncIterator[Sandbox]:
         yield sandbox
 
 
-def start_worker(sandbox: Sandbox) -> subprocess.Popen[bytes]:
+def start_worker(sandbox: Sandbox, concurrency: int) -> subprocess.Popen[bytes]:
     """`reflectbot worker` in its own process, as it would run on another machine."""
     env = {
         **os.environ,
@@ -42,6 +42,7 @@ def start_worker(sandbox: Sandbox) -> subprocess.Popen[bytes]:
         "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
         "TRANSCRIPTION_LEASE_SECONDS": str(LEASE_SECONDS),
         "WORKER_POLL_SECONDS": "0.2",
+        "TRANSCRIPTION_CONCURRENCY": str(concurrency),
         "LOG_LEVEL": "INFO",
     }
     env.pop("DATABASE_URL", None)
@@ -55,11 +56,11 @@ async def job_rows(sandbox: Sandbox) -> list[TranscriptionJob]:
 
 
 async def wait_until(
-    sandbox: Sandbox, condition: str, timeout: float = 120.0
+    sandbox: Sandbox, condition: str, timeout: float = 120.0, running: int = 1
 ) -> list[TranscriptionJob]:
     for _ in range(int(timeout / 0.1)):
         rows = await job_rows(sandbox)
-        if condition == "running" and any(job.status == "running" for job in rows):
+        if condition == "running" and sum(job.status == "running" for job in rows) >= running:
             return rows
         if condition == "all done" and rows and all(job.status == "done" for job in rows):
             return rows
@@ -69,9 +70,11 @@ async def wait_until(
     )
 
 
+@pytest.mark.parametrize("concurrency", [1, 2])
 async def test_sigkill_mid_transcription_then_restart(
-    sandbox_without_worker: Sandbox, tmp_path: Path
+    sandbox_without_worker: Sandbox, tmp_path: Path, concurrency: int
 ) -> None:
+    """With two at once, both jobs cut off wait out their leases and are done once each."""
     sandbox = sandbox_without_worker
     async with SandboxClient(sandbox.url) as client:
         chat = Chat(client, 1001, "Aisha", 1001)
@@ -79,13 +82,13 @@ async def test_sigkill_mid_transcription_then_restart(
         clip = speech_clip(30, tmp_path / "clip.ogg")
         for _ in range(NOTES):
             await client.send_voice(chat.user_id, clip.path, chat_id=chat.chat_id)
-        first = start_worker(sandbox)
+        first = start_worker(sandbox, concurrency)
         try:
-            await wait_until(sandbox, "running")
+            await wait_until(sandbox, "running", running=concurrency)
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait()
-        second = start_worker(sandbox)
+        second = start_worker(sandbox, concurrency)
         try:
             jobs = await wait_until(sandbox, "all done")
             await asyncio.sleep(1.0)  # anything sent twice would have arrived by now
@@ -96,6 +99,7 @@ async def test_sigkill_mid_transcription_then_restart(
     entries = await stored_reflections(sandbox)
     transcripts = [m for m in messages if m["from"]["is_bot"] and text_of(m).startswith("🎙")]
     assert len(entries) == NOTES and all(entry.text for entry in entries)
-    assert len(jobs) == NOTES and sorted(job.attempts for job in jobs)[-1] == 2
+    attempts = sorted(job.attempts for job in jobs)
+    assert len(jobs) == NOTES and attempts[-concurrency:] == [2] * concurrency, attempts
     assert len(transcripts) == NOTES, "one transcript per voice note, no repeats"
     assert len({m["message_id"] for m in transcripts}) == NOTES

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
+from bot.settings import AUTO_CONCURRENCY_MAX, available_cores, load_settings
 from bot.transcription import (
     ModelUnavailable,
     TranscriberConfig,
     config_from_settings,
     create_transcriber,
 )
+from bot.transcription.faster_backend import FasterWhisperTranscriber
 from bot.transcription.models import (
     bundled_model_dir,
     download_ct2_model,
@@ -91,6 +92,7 @@ def test_config_from_settings_reads_every_whisper_setting(tmp_path: Path) -> Non
         whisper_language="auto",
         whisper_compute_type="float32",
         whisper_cpu_threads=2,
+        transcription_concurrency=3,
     )
 
     config = config_from_settings(settings)
@@ -101,10 +103,31 @@ def test_config_from_settings_reads_every_whisper_setting(tmp_path: Path) -> Non
         language="auto",
         compute_type="float32",
         cpu_threads=2,
+        num_workers=3,
         device="cpu",
         models_dir=tmp_path / "models",
     )
     assert config.fixed_language is None
+
+
+def test_concurrency_zero_means_one_note_per_core_up_to_the_cap(tmp_path: Path) -> None:
+    settings = load_settings(_env_file=None, data_dir=tmp_path)
+
+    expected = min(available_cores(), AUTO_CONCURRENCY_MAX)
+    assert settings.resolved_transcription_concurrency == expected
+    assert config_from_settings(settings).num_workers == expected
+
+
+@pytest.mark.parametrize(
+    ("num_workers", "cpu_threads", "threads"),
+    [(1, 0, 0), (1, 3, 3), (2, 0, 1), (2, 3, 3)],
+)
+def test_several_notes_at_once_get_one_thread_each_unless_set(
+    num_workers: int, cpu_threads: int, threads: int
+) -> None:
+    config = TranscriberConfig(num_workers=num_workers, cpu_threads=cpu_threads)
+
+    assert FasterWhisperTranscriber(config)._threads_per_note() == threads
 
 
 @pytest.mark.parametrize(
