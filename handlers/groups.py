@@ -7,6 +7,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, filters
 
 from bot.services import groups
+from bot.services.groups import GroupView
 from bot.services.identity import Identity
 from bot.state import AppState, BotApplication, Context
 from bot.views import groups as group_views
@@ -171,15 +172,26 @@ async def group_button(update: Update, context: Context, who: Identity) -> None:
     await _redraw(update, context, who, group_id)
 
 
+async def _view_or_gone(
+    update: Update, context: Context, who: Identity, group_id: int, *, allowed: bool = True
+) -> GroupView | None:
+    """The group as the caller may see it; otherwise the tapped message says it has gone."""
+    query = update.callback_query
+    assert query
+    async with state(context).db.transaction() as session:
+        view = await groups.view(session, who=who, group_id=group_id) if allowed else None
+    if view is None:
+        await query.edit_message_text(state(context).texts("group_gone"))
+    return view
+
+
 @requires(*MANAGERS)
 async def pick_zone(update: Update, context: Context, who: Identity) -> None:
     app, query = state(context), update.callback_query
     assert query
     _, group_id = await _tapped(update)
-    async with app.db.transaction() as session:
-        view = await groups.view(session, who=who, group_id=group_id)
+    view = await _view_or_gone(update, context, who, group_id)
     if view is None:
-        await query.edit_message_text(app.texts("group_gone"))
         return
     keyboard = group_views.zone_keyboard(app.texts, view)
     await query.edit_message_text(
@@ -205,10 +217,9 @@ async def pick_member(update: Update, context: Context, who: Identity) -> None:
     app, query = state(context), update.callback_query
     assert query
     action, group_id = await _tapped(update)
-    async with app.db.transaction() as session:
-        view = await groups.view(session, who=who, group_id=group_id)
-    if view is None or (action == "ld" and who.role != Role.COORDINATOR):
-        await query.edit_message_text(app.texts("group_gone"))
+    allowed = action != "ld" or who.role == Role.COORDINATOR
+    view = await _view_or_gone(update, context, who, group_id, allowed=allowed)
+    if view is None:
         return
     key, then = (
         ("pick_member_to_remove", "rmx") if action == "rm" else ("pick_member_to_lead", "ldx")

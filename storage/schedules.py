@@ -54,29 +54,26 @@ async def remove_session(session: AsyncSession, *, tutor_id: int, session_id: in
 
 
 async def prompted_tutors(
-    session: AsyncSession, *, style: ReminderStyle
+    session: AsyncSession,
 ) -> Sequence[tuple[Tutor, Sequence[TeachingSession]]]:
-    """Every set-up tutor who wants this style of reminder, with their sessions."""
+    """Every set-up tutor with their sessions, in two queries however many tutors; a tutor
+    prompted after sessions but with none recorded has nothing due and is left out."""
     tutors = (
-        (
-            await session.execute(
-                select(Tutor).where(
-                    Tutor.reminder_style == style, Tutor.onboarding_step == OnboardingStep.DONE
-                )
-            )
-        )
+        (await session.execute(select(Tutor).where(Tutor.onboarding_step == OnboardingStep.DONE)))
         .scalars()
         .all()
     )
-    if style != ReminderStyle.AFTER_SESSION:
-        return [(tutor, ()) for tutor in tutors]
     by_tutor: dict[int, list[TeachingSession]] = {tutor.id: [] for tutor in tutors}
     result = await session.execute(
         select(TeachingSession).where(TeachingSession.tutor_id.in_(by_tutor))
     )
     for row in result.scalars():
         by_tutor[row.tutor_id].append(row)
-    return [(tutor, by_tutor[tutor.id]) for tutor in tutors if by_tutor[tutor.id]]
+    return [
+        (tutor, by_tutor[tutor.id])
+        for tutor in tutors
+        if by_tutor[tutor.id] or tutor.reminder_style != ReminderStyle.AFTER_SESSION
+    ]
 
 
 async def set_paused_until(session: AsyncSession, *, tutor_id: int, until: date | None) -> None:

@@ -64,6 +64,10 @@ class Rules:
     delay: timedelta
     quiet: QuietHours
 
+    def after_session(self, ended: datetime, zone: ZoneInfo) -> datetime:
+        """When a session's check-in goes: the delay after its end, out of quiet hours."""
+        return self.quiet.move_out(ended + self.delay, zone)
+
 
 @dataclass(frozen=True)
 class Nudge:
@@ -100,7 +104,7 @@ def session_nudges(
         for day in recent_days(zone, now, (row.weekday,)):
             ended = at_local(day, row.ends_minute, zone)
             if ended >= row.created_at:
-                due = rules.quiet.move_out(ended + rules.delay, zone)
+                due = rules.after_session(ended, zone)
                 key = f"prompt:{row.id}:{day.isoformat()}"
                 yield Nudge(SendKind.PROMPT, key, tutor, ended, due, ended)
 
@@ -143,10 +147,10 @@ async def plan_due(session: AsyncSession, *, now: datetime, rules: Rules) -> int
 
 async def _owed(session: AsyncSession, now: datetime, rules: Rules) -> list[Nudge]:
     owed: list[Nudge] = []
-    for tutor, rows in await schedules.prompted_tutors(session, style=ReminderStyle.AFTER_SESSION):
-        owed.extend(session_nudges(tutor, rows, now, rules))
-    for style in (ReminderStyle.DAILY, ReminderStyle.WEEKLY):
-        for tutor, _ in await schedules.prompted_tutors(session, style=style):
+    for tutor, rows in await schedules.prompted_tutors(session):
+        if tutor.reminder_style == ReminderStyle.AFTER_SESSION:
+            owed.extend(session_nudges(tutor, rows, now, rules))
+        else:
             owed.extend(reminder_nudges(tutor, now, rules))
     return owed
 

@@ -177,7 +177,7 @@ async def next_prompt_at(
     zone = ZoneInfo(tutor.timezone)
     today = now.astimezone(zone).date()
     upcoming = [
-        rules.quiet.move_out(at_local(day, row.ends_minute, zone) + rules.delay, zone)
+        rules.after_session(at_local(day, row.ends_minute, zone), zone)
         for row in await schedules.sessions_of(session, tutor_id=tutor.id)
         for day in (today + timedelta(days=n) for n in range(8))
         if day.weekday() == row.weekday
