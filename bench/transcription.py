@@ -1,239 +1,242 @@
-"""Transcription benchmark, run by hand: faster-whisper against openai-whisper on CPU.
+"""Transcription benchmark, run by hand: every profile on real and synthesised speech, interleaved.
 
-    .venv/bin/python bench/transcription.py [--durations 30 120 300] [--threads 0]
+    .venv/bin/python bench/transcription.py [--rounds 3] [--setups today fast balanced accurate]
 
-It ends by timing our whole pipeline (voice note into the sandbox → transcript message) on the
-same notes against faster-whisper alone (bench/pipeline_overhead.py); --no-pipeline skips that.
+Each setup runs in its own process once per round, and rounds interleave the setups (today,
+fast, balanced, accurate, today, fast, …), so a busy spell on the machine lands on all of them.
+A child loads its model (timed), warms up, then transcribes every set and reports word error
+rates, processing time and its own peak memory (ru_maxrss). Times are compared as ratios to
+`today` (faster-whisper tiny.en, beam 5, 2 threads, no vocabulary: the default before
+profiles), measured in the same run.
 
-Each backend runs in its own subprocess, so its peak memory (ru_maxrss) is honest and one
-backend's libraries never warm the other's caches. Both read the same synthesised Ogg/Opus
-voice notes (tests/speech.py) and the same tiny.en weights. Results also go to bench/results/.
+Sets (tests/real_speech.py, tests/speech.py), all encoded as Telegram voice notes:
+- clean: LibriVox utterances (Debian's pocketsphinx-testdata) and two book readings
+  (moonshine-voice's assets), as recorded;
+- noisy: the same with pink noise at 10 dB SNR;
+- espeak: a 2-minute synthesised reflection;
+- domain: espeak notes dense with music-education words, scored on those words alone, with
+  and without the vocabulary (`prompts/vocabulary.yaml`).
+The "2-minute note" whose time is compared is the espeak note (120 s, speech then padding).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 import os
 import resource
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # so `tests.speech` imports when run as a plain script
+    sys.path.insert(0, str(ROOT))  # so `tests.*` imports when run as a plain script
 
-from bench.pipeline_overhead import measure_clips  # noqa: E402
-from bot.transcription import Transcriber, TranscriberConfig, create_transcriber  # noqa: E402
-from bot.transcription.models import openai_whisper_source  # noqa: E402
-from tests.speech import REFLECTIONS, speech_clip, synthesise, word_error_rate  # noqa: E402
+from bot.transcription import TranscriberConfig, create_transcriber  # noqa: E402
+from bot.transcription.profiles import PROFILES  # noqa: E402
+from bot.transcription.vocabulary import load_vocabulary  # noqa: E402
+from tests.real_speech import (  # noqa: E402
+    DOMAIN_WORDS,
+    book_clips,
+    domain_notes,
+    domain_word_error_rate,
+    librivox_clips,
+    set_word_error_rate,
+    with_pink_noise,
+)
+from tests.speech import REFLECTIONS, speech_clip, synthesise  # noqa: E402
 
-logger = logging.getLogger(__name__)
-
-BACKENDS = ("faster-whisper", "openai-whisper")
-CLIPS_DIR = ROOT / ".cache" / "bench"
+CACHE = ROOT / ".cache" / "bench"
 MODELS_DIR = ROOT / ".cache" / "bench-models"
 RESULTS_DIR = ROOT / "bench" / "results"
+TWO_MINUTE_NOTE = "espeak"
+SETUPS = (
+    "today",
+    "fast",
+    "balanced",
+    "accurate",
+    "accurate-novocab",
+    "fast-vocab",
+    "balanced-vocab",
+)
+EXTRA_SETUPS = ("openai-tiny", "balanced-beam1")
 
 
-@dataclass(frozen=True)
-class ClipResult:
-    clip_s: float
-    seconds: float
-    wer: float
-    peak_rss_mib: float
-
-    @property
-    def speed(self) -> float:
-        """Real-time factor as audio seconds per processing second (higher is faster)."""
-        return self.clip_s / self.seconds
-
-
-# --- the child: one backend, every clip -------------------------------------------------------
-
-
-def run_child(
-    backend: str, model: str, threads: int, clips: list[dict[str, Any]], repeat: int = 1
-) -> dict[str, Any]:
-    """Loads once, warms up on a short note, then times each clip; memory is this process's peak."""
+def setup_config(name: str, threads: int) -> TranscriberConfig:
+    """`today` is the old default; profiles run as configured by default (Whisper without the
+    vocabulary prompt, Moonshine with its boosts); `-vocab`/`-novocab` flip that."""
+    vocabulary = load_vocabulary().words
+    if name == "today":
+        return TranscriberConfig(cpu_threads=threads, models_dir=MODELS_DIR)
+    if name == "openai-tiny":
+        return TranscriberConfig(
+            backend="openai-whisper", cpu_threads=threads, models_dir=MODELS_DIR
+        )
+    base, _, variant = name.partition("-")
+    profile = PROFILES[base]
     config = TranscriberConfig(
-        backend=backend, model=model, cpu_threads=threads, models_dir=MODELS_DIR
+        backend=profile.backend,
+        model=profile.model,
+        beam_size=profile.beam_size,
+        cpu_threads=threads,
+        models_dir=MODELS_DIR,
+        vocabulary=vocabulary if profile.backend == "moonshine" else (),
     )
-    import_s = _import_libraries(backend)
-    convert_s = _prepare(config)
-    transcriber = create_transcriber(config)
+    if variant in ("vocab", "novocab"):
+        return replace(config, vocabulary=vocabulary if variant == "vocab" else ())
+    if variant == "beam1":
+        return replace(config, beam_size=1)
+    return config
+
+
+# --- the child: one setup, every set ------------------------------------------------------------
+
+
+def run_child(name: str, threads: int, sets: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+    """Loads once (timed), warms up on a short note, then transcribes every clip of every set."""
+    transcriber = create_transcriber(setup_config(name, threads))
     load_s = transcriber.load()
-    after_load_mib = _peak_rss_mib()
-    transcriber.transcribe(synthesise(REFLECTIONS[0], CLIPS_DIR / "warm-up.ogg"))  # see above
-    results = [_time_clip(transcriber, clip, repeat) for clip in clips]
+    transcriber.transcribe(synthesise(REFLECTIONS[0], CACHE / "warm-up.ogg"))
+    results: dict[str, Any] = {"setup": name, "load_s": load_s, "sets": {}}
+    for set_name, clips in sets.items():
+        rows = []
+        for clip in clips:
+            transcript = transcriber.transcribe(Path(clip["path"]))
+            rows.append(
+                {
+                    "name": clip["name"],
+                    "script": clip["script"],
+                    "text": transcript.text,
+                    "audio_s": transcript.duration_s,
+                    "seconds": transcript.seconds,
+                }
+            )
+        results["sets"][set_name] = rows
+    results["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+# --- the parent: sets, interleaved children, the table ------------------------------------------
+
+
+def build_sets(quick: bool) -> dict[str, list[dict[str, str]]]:
+    """Every clip as {name, path, script}; made once and cached under .cache/speech."""
+    real = librivox_clips() + book_clips()
+    espeak = speech_clip(60 if quick else 120, CACHE / "espeak.ogg")
+
+    def rows(clips: list[Any], suffix: str = "") -> list[dict[str, str]]:
+        return [
+            {"name": clip.path.stem + suffix, "path": str(clip.path), "script": clip.script}
+            for clip in clips
+        ]
+
     return {
-        "backend": backend,
-        "model": model,
-        "import_s": import_s,
-        "convert_s": convert_s,
-        "load_s": load_s,
-        "after_load_mib": after_load_mib,
-        "clips": [asdict(result) for result in results],
+        "clean": rows(real),
+        "noisy": rows([with_pink_noise(clip) for clip in real], "+noise"),
+        "espeak": rows([espeak]),
+        "domain": rows(domain_notes(CACHE / "domain")),
     }
 
 
-def _import_libraries(backend: str) -> float:
-    """Importing torch is a real part of a cold start, so it is timed, but apart from loading."""
-    started = time.perf_counter()
-    if backend == "openai-whisper":
-        import torch  # noqa: F401
-        import whisper  # noqa: F401
-    else:
-        import faster_whisper  # noqa: F401
-    return time.perf_counter() - started
-
-
-def _prepare(config: TranscriberConfig) -> float:
-    """openai-whisper's one-off conversion is timed apart from loading (0 when cached)."""
-    if config.backend != "openai-whisper":
-        return 0.0
-    started = time.perf_counter()
-    openai_whisper_source(config)
-    return time.perf_counter() - started
-
-
-def _time_clip(transcriber: Transcriber, clip: dict[str, Any], repeat: int) -> ClipResult:
-    """The best of `repeat` runs: other work on a shared machine only ever adds time."""
-    transcript = transcriber.transcribe(Path(clip["path"]))
-    seconds = min([transcript.seconds] + [_seconds(transcriber, clip) for _ in range(repeat - 1)])
-    return ClipResult(
-        clip_s=transcript.duration_s,
-        seconds=seconds,
-        wer=word_error_rate(clip["script"], transcript.text),
-        peak_rss_mib=_peak_rss_mib(),
-    )
-
-
-def _seconds(transcriber: Transcriber, clip: dict[str, Any]) -> float:
-    return transcriber.transcribe(Path(clip["path"])).seconds
-
-
-def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
-
-
-# --- the parent: clips, children, table -------------------------------------------------------
-
-
-def make_clips(durations: list[float]) -> list[dict[str, Any]]:
-    clips = []
-    for seconds in durations:
-        clip = speech_clip(seconds, CLIPS_DIR / f"speech-{int(seconds)}s.ogg")
-        clips.append({"seconds": seconds, "path": str(clip.path), "script": clip.script})
-    return clips
-
-
-def run_backend(
-    backend: str, args: argparse.Namespace, clips: list[dict[str, Any]]
-) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", backend, "--model", args.model]
-    command += ["--threads", str(args.threads), "--repeat", str(args.repeat)]
+def run_setup(name: str, threads: int, sets: dict[str, Any]) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", name, "--threads", str(threads)]
     finished = subprocess.run(
-        command, input=json.dumps(clips), capture_output=True, text=True, check=False
+        command, input=json.dumps(sets), capture_output=True, text=True, check=False
     )
     if finished.returncode != 0:
-        raise SystemExit(f"{backend} failed:\n{finished.stderr[-3000:]}")
+        raise SystemExit(f"{name} failed:\n{finished.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(finished.stdout.splitlines()[-1])
     return result
 
 
-def print_table(runs: list[dict[str, Any]]) -> None:
-    print_loading(runs)
-    header = f"{'backend':<15} {'clip':>6} {'proc s':>7} {'x real':>7} "
-    header += f"{'proc/audio':>10} {'WER':>6} {'peak MiB':>9}"
-    print(header)
-    print("-" * len(header))
-    for run in runs:
-        for clip in run["clips"]:
-            result = ClipResult(**clip)
-            print(
-                f"{run['backend']:<15} {_label(result.clip_s):>6} {result.seconds:>7.2f} "
-                f"{result.speed:>6.1f}x {1 / result.speed:>10.3f} "
-                f"{result.wer:>6.3f} {result.peak_rss_mib:>9.0f}"
-            )
-    print_ratio(runs)
+def summarise(runs: list[dict[str, Any]]) -> dict[str, float]:
+    """One setup's rounds as one row: error rates and times as medians over rounds (a Whisper
+    window that falls back to sampling can differ between runs), memory as the largest peak."""
+    first = runs[0]["sets"]
 
-
-def print_loading(runs: list[dict[str, Any]]) -> None:
-    """Cold-start costs, once per backend: imports, one-off conversion, model load."""
-    header = f"{'backend':<15} {'import s':>8} {'convert s':>9} {'load s':>7} {'RSS MiB':>8}"
-    print(header)
-    print("-" * len(header))
-    for run in runs:
-        print(
-            f"{run['backend']:<15} {run['import_s']:>8.2f} {run['convert_s']:>9.2f} "
-            f"{run['load_s']:>7.2f} {run['after_load_mib']:>8.0f}"
+    def wer(set_name: str) -> float:
+        return statistics.median(
+            set_word_error_rate((row["script"], row["text"]) for row in run["sets"][set_name])
+            for run in runs
         )
-    print()
+
+    def seconds(run: dict[str, Any], clip: str) -> float:
+        return next(r["seconds"] for r in run["sets"]["espeak"] if r["name"] == clip)
+
+    audio = sum(r["audio_s"] for s in first.values() for r in s)
+    total = [sum(r["seconds"] for s in run["sets"].values() for r in s) for run in runs]
+    domain_words = statistics.median(
+        domain_word_error_rate(
+            [(r["script"], r["text"]) for r in run["sets"]["domain"]], DOMAIN_WORDS
+        )
+        for run in runs
+    )
+    return {
+        "clean": wer("clean"),
+        "noisy": wer("noisy"),
+        "espeak": wer("espeak"),
+        "domain_words": domain_words,
+        "domain_wer": wer("domain"),
+        "rtf": statistics.median(total) / audio,
+        "note_s": statistics.median(seconds(run, TWO_MINUTE_NOTE) for run in runs),
+        "peak_mib": max(run["peak_mib"] for run in runs),
+        "load_s": statistics.median(run["load_s"] for run in runs),
+    }
 
 
-def print_ratio(runs: list[dict[str, Any]]) -> None:
-    by_backend = {run["backend"]: run for run in runs}
-    if set(BACKENDS) - set(by_backend):
-        return
-    pairs = zip(by_backend[BACKENDS[0]]["clips"], by_backend[BACKENDS[1]]["clips"], strict=True)
-    ratios = [f"{_label(f['clip_s'])}: {o['seconds'] / f['seconds']:.1f}x" for f, o in pairs]
-    print("faster-whisper is faster than openai-whisper by " + ", ".join(ratios))
-
-
-def _label(seconds: float) -> str:
-    return f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f}min"
+def print_table(rows: dict[str, dict[str, float]], note_audio_s: float) -> None:
+    today = rows.get("today", {}).get("note_s")
+    header = (
+        f"{'setup':<18} {'clean':>6} {'noisy':>6} {'espeak':>6} {'domain':>6} {'dom.WER':>7} "
+        f"{'RTF':>6} {'2-min s':>7} {'vs today':>8} {'peak MiB':>8} {'load s':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, row in rows.items():
+        ratio = f"{row['note_s'] / today:.2f}x" if today else "-"
+        print(
+            f"{name:<18} {row['clean']:>6.3f} {row['noisy']:>6.3f} {row['espeak']:>6.3f} "
+            f"{row['domain_words']:>6.3f} {row['domain_wer']:>7.3f} {row['rtf']:>6.3f} "
+            f"{row['note_s']:>7.2f} {ratio:>8} {row['peak_mib']:>8.0f} {row['load_s']:>6.2f}"
+        )
+    print(f"\n2-minute note: {TWO_MINUTE_NOTE}, {note_audio_s:.0f} s of audio")
 
 
 def main() -> int:
     args = _parser().parse_args()
     if args.child:
-        clips = json.loads(sys.stdin.read())
-        print(json.dumps(run_child(args.child, args.model, args.threads, clips, args.repeat)))
+        print(json.dumps(run_child(args.child, args.threads, json.loads(sys.stdin.read()))))
         return 0
-    clips = make_clips(args.durations)
+    sets = build_sets(args.quick)
     load_before = os.getloadavg()[0]
-    runs = [run_backend(backend, args, clips) for backend in args.backends]
-    print_table(runs)
-    print(
-        f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after (0 is a quiet machine)"
-    )
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in args.setups}
+    for round_number in range(args.rounds):
+        for name in args.setups:
+            print(f"round {round_number + 1}: {name}", file=sys.stderr, flush=True)
+            runs[name].append(run_setup(name, args.threads, sets))
+    rows = {name: summarise(results) for name, results in runs.items()}
+    first = next(iter(runs.values()))[0]["sets"]["espeak"]
+    print_table(rows, next(r["audio_s"] for r in first if r["name"] == TWO_MINUTE_NOTE))
+    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"transcription-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    settings = {"threads": args.threads, "repeat": args.repeat, "cpus": os.cpu_count()}
-    out.write_text(json.dumps(settings | {"runs": runs}, indent=2))
+    out.write_text(json.dumps({"threads": args.threads, "rows": rows, "runs": runs}, indent=2))
     print(f"saved {out.relative_to(ROOT)}")
-    if not args.no_pipeline:
-        print("\nOur pipeline against faster-whisper alone, on the same voice notes:")
-        paths = [(clip["seconds"], Path(clip["path"])) for clip in clips]
-        config = TranscriberConfig(
-            model=args.model, cpu_threads=args.threads, models_dir=MODELS_DIR
-        )  # the same model and threads as the faster-whisper row above
-        with tempfile.TemporaryDirectory() as scratch:
-            asyncio.run(measure_clips(paths, args.repeat, Path(scratch), config))
     return 0
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--durations", nargs="+", type=float, default=[30, 120, 300])
-    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
-    parser.add_argument("--model", default="tiny.en")
-    parser.add_argument("--threads", type=int, default=0, help="0 means each library's default")
-    parser.add_argument(
-        "--repeat", type=int, default=1, help="time each clip N times, keep the best"
-    )
-    parser.add_argument(
-        "--no-pipeline", action="store_true", help="skip the end-to-end sandbox comparison"
-    )
-    parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--setups", nargs="+", choices=SETUPS + EXTRA_SETUPS, default=list(SETUPS))
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for each model")
+    parser.add_argument("--quick", action="store_true", help="a 1-minute espeak note, not 2")
+    parser.add_argument("--child", choices=SETUPS + EXTRA_SETUPS, help=argparse.SUPPRESS)
     return parser
 
 

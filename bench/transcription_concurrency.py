@@ -3,6 +3,7 @@
 Run by hand from the repository root:
 
     .venv/bin/python -m bench.transcription_concurrency [--notes 10] [--seconds 30] [--rounds 2]
+        [--profile fast|balanced|accurate]
 
 Each setting runs the whole bot (the sandbox, its worker and faster-whisper with tiny.en): ten
 tutors each send one note at the same moment and the clock stops at the last transcript. The settings take turns in
@@ -26,6 +27,7 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.runner import running_sandbox
 from bot.settings import available_cores, load_settings
 from bot.transcription import config_from_settings, create_transcriber
+from bot.transcription.profiles import PROFILE_NAMES
 from tests.speech import speech_clip
 
 FIRST_TUTOR = 1001
@@ -49,7 +51,7 @@ class Tally:
 
 
 async def one_batch(
-    concurrency: int, threads: int, notes: list[Path], scratch: Path
+    concurrency: int, threads: int, notes: list[Path], scratch: Path, profile: str = "fast"
 ) -> tuple[float, list[str]]:
     """Seconds from the first note sent to the last transcript shown, and the transcripts."""
     settings = load_settings(
@@ -58,6 +60,7 @@ async def one_batch(
         worker_poll_seconds=0.2,
         transcription_concurrency=concurrency,
         whisper_cpu_threads=threads,
+        transcription_profile=profile,
     )
     transcriber = create_transcriber(config_from_settings(settings))
     transcriber.load()
@@ -102,10 +105,12 @@ async def measure(args: argparse.Namespace, scratch: Path) -> list[Tally]:
     clip = speech_clip(args.seconds, scratch / "clip.ogg").path
     notes = [clip] * args.notes
     tallies = [Tally(c, t, [], []) for c, t in SETUPS]
-    await one_batch(1, 0, notes[:1], scratch)  # warm-up: imports, caches, the VAD model
+    await one_batch(1, 0, notes[:1], scratch, args.profile)  # warm-up: imports, caches, VAD
     for round_ in range(args.rounds):
         for tally in tallies if round_ % 2 == 0 else reversed(tallies):
-            seconds, texts = await one_batch(tally.concurrency, tally.threads, notes, scratch)
+            seconds, texts = await one_batch(
+                tally.concurrency, tally.threads, notes, scratch, args.profile
+            )
             tally.totals.append(seconds)
             tally.texts = texts
             print(f"  round {round_ + 1}: {tally.label}: {seconds:.2f} s", flush=True)
@@ -131,6 +136,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--profile", choices=PROFILE_NAMES, default="fast")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         tallies = asyncio.run(measure(args, Path(scratch)))

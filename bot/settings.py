@@ -39,8 +39,11 @@ class Settings(BaseSettings):
     telegram_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
     default_share_level: ShareLevel = ShareLevel.PRIVATE
 
-    transcriber: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
-    whisper_model: str = "tiny.en"
+    transcription_profile: Literal["fast", "balanced", "accurate"] = "accurate"
+    transcriber: Literal["", "faster-whisper", "openai-whisper", "moonshine"] = ""
+    whisper_model: str = ""
+    transcription_vocabulary: str = ""
+    whisper_vocabulary_hint: bool = False
     whisper_language: str = "en"
     whisper_compute_type: str = "int8"
     whisper_cpu_threads: int = Field(default=0, ge=0)

@@ -8,6 +8,8 @@ need_apt=()
 for tool in espeak-ng sox ffmpeg chromium; do  # chromium: the page tests (tests/ui)
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
+# Real speech for the word error rate tests (tests/real_speech.py): a data package, no command.
+[ -d /usr/share/pocketsphinx/test/data/librivox ] || need_apt+=(pocketsphinx-testdata)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -22,7 +24,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev,openai-whisper,tagger-model]'
+.venv/bin/python -m pip install -q -e '.[dev,balanced,openai-whisper,tagger-model]'
 
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy bot storage handlers

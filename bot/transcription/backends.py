@@ -7,6 +7,7 @@ import logging
 from bot.transcription.base import LoadOnceTranscriber, Transcriber
 from bot.transcription.config import TranscriberConfig
 from bot.transcription.faster_backend import FasterWhisperTranscriber
+from bot.transcription.moonshine_backend import MoonshineTranscriber
 from bot.transcription.openai_backend import OpenAIWhisperTranscriber
 
 logger = logging.getLogger(__name__)
@@ -14,6 +15,7 @@ logger = logging.getLogger(__name__)
 BACKENDS: dict[str, type[LoadOnceTranscriber]] = {
     FasterWhisperTranscriber.backend: FasterWhisperTranscriber,
     OpenAIWhisperTranscriber.backend: OpenAIWhisperTranscriber,
+    MoonshineTranscriber.backend: MoonshineTranscriber,
 }
 
 

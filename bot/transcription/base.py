@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -13,6 +14,13 @@ from bot.transcription.audio import SAMPLE_RATE, Samples, decode_audio
 from bot.transcription.config import TranscriberConfig
 
 logger = logging.getLogger(__name__)
+
+# Called from the transcribing thread with the share of the audio done so far (0 to 1).
+Progress = Callable[[float], None]
+
+
+def no_progress(done: float) -> None:
+    """For callers that do not show progress."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class Transcriber(Protocol):
         """Loads the model if needed and returns the seconds that took (0 when already loaded)."""
         ...
 
-    def transcribe(self, audio_path: Path) -> Transcript:
+    def transcribe(self, audio_path: Path, progress: Progress = no_progress) -> Transcript:
         """Decodes and transcribes one recording, raising `AudioError` if it is unreadable."""
         ...
 
@@ -70,12 +78,12 @@ class LoadOnceTranscriber:
         logger.info("Loaded %s model %s in %.2f s", self.backend, self.model, seconds)
         return seconds
 
-    def transcribe(self, audio_path: Path) -> Transcript:
+    def transcribe(self, audio_path: Path, progress: Progress = no_progress) -> Transcript:
         """Loading time is never counted in `seconds`, so the figure is pure transcription."""
         self.load()
         started = time.perf_counter()
         samples = decode_audio(audio_path)
-        text, language = self._transcribe_samples(samples)
+        text, language = self._transcribe_samples(samples, progress)
         return Transcript(
             text=text,
             duration_s=len(samples) / SAMPLE_RATE,
@@ -88,5 +96,5 @@ class LoadOnceTranscriber:
     def _load_model(self) -> None:
         raise NotImplementedError
 
-    def _transcribe_samples(self, samples: Samples) -> tuple[str, str | None]:
+    def _transcribe_samples(self, samples: Samples, progress: Progress) -> tuple[str, str | None]:
         raise NotImplementedError

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.transcription.backends import BACKENDS, create_transcriber
 from bot.transcription.base import Transcriber, Transcript
 from bot.transcription.config import TranscriberConfig, config_from_settings
 from bot.transcription.errors import AudioError, ModelUnavailable
+from bot.transcription.profiles import PROFILE_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,13 @@ def add_transcribe_command(
         description="Transcribe voice notes (OGG/Opus, mp3, m4a, wav...) on this machine.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILE_NAMES,
+        help="fast, balanced or accurate (default: TRANSCRIPTION_PROFILE)",
+    )
     parser.add_argument("--backend", choices=sorted(BACKENDS), help="overrides TRANSCRIBER")
-    parser.add_argument("--model", help="a model name (tiny.en, base.en...) or a local path")
+    parser.add_argument("--model", help="overrides WHISPER_MODEL: a model name or a local path")
     parser.add_argument("--language", help="a language code, or 'auto' to detect it")
     parser.add_argument("--json", action="store_true", help="print one JSON object per file")
     parser.set_defaults(handler=run_transcribe)
@@ -39,10 +45,10 @@ def add_transcribe_command(
 
 def run_transcribe(args: argparse.Namespace, settings: Settings) -> int:
     """Every file gets its turn; the exit code is 1 if any failed, 2 if the model would not load."""
-    transcriber = create_transcriber(_config(args, settings))
     try:
+        transcriber = create_transcriber(_config(args, settings))
         transcriber.load()
-    except ModelUnavailable as error:
+    except (ModelUnavailable, SettingsError) as error:
         print(f"Cannot load the model: {error}", file=sys.stderr)
         return 2
     files: list[Path] = args.files
@@ -53,14 +59,16 @@ def run_transcribe(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _config(args: argparse.Namespace, settings: Settings) -> TranscriberConfig:
-    config = config_from_settings(settings)
-    return replace(
-        config,
-        backend=args.backend or config.backend,
-        model=args.model or config.model,
-        language=args.language or config.language,
-        num_workers=1,  # files are transcribed one after another here
-    )
+    """Flags stand in for their settings, so the same checks apply to both."""
+    flags = {
+        "transcription_profile": args.profile,
+        "transcriber": args.backend,
+        "whisper_model": args.model,
+        "whisper_language": args.language,
+    }
+    chosen = settings.model_copy(update={key: value for key, value in flags.items() if value})
+    # Files are transcribed one after another here.
+    return replace(config_from_settings(chosen), num_workers=1)
 
 
 def _progress(files: list[Path]) -> tqdm[Path]:

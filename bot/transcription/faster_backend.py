@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.transcription.audio import Samples
-from bot.transcription.base import LoadOnceTranscriber
-from bot.transcription.config import BEAM_SIZE, CONDITION_ON_PREVIOUS_TEXT
+from bot.transcription.audio import SAMPLE_RATE, Samples
+from bot.transcription.base import LoadOnceTranscriber, Progress
+from bot.transcription.config import CONDITION_ON_PREVIOUS_TEXT
 from bot.transcription.errors import ModelUnavailable
 from bot.transcription.models import faster_whisper_model
+from bot.transcription.vocabulary import as_hint
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,18 @@ class FasterWhisperTranscriber(LoadOnceTranscriber):
             return self.config.cpu_threads
         return 1
 
-    def _transcribe_samples(self, samples: Samples) -> tuple[str, str | None]:
+    def _transcribe_samples(self, samples: Samples, progress: Progress) -> tuple[str, str | None]:
         segments, info = self._whisper.transcribe(
             samples,
             language=self.config.fixed_language,
-            beam_size=BEAM_SIZE,
+            beam_size=self.config.beam_size,
             vad_filter=True,
             condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
+            hotwords=as_hint(self.config.vocabulary),  # unlike initial_prompt, every window
         )
-        text = " ".join(segment.text.strip() for segment in segments)
-        return text.strip(), str(info.language)
+        duration = len(samples) / SAMPLE_RATE
+        texts = []
+        for segment in segments:  # a generator: each segment is decoded as it is asked for
+            texts.append(segment.text.strip())
+            progress(min(1.0, segment.end / duration))
+        return " ".join(texts).strip(), str(info.language)

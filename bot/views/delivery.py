@@ -16,6 +16,7 @@ from bot.services.entries import Review, remember_reply, review_of
 from bot.tagging.codes import Codebook
 from bot.telegram_errors import retry_after_seconds
 from bot.views import keyboards
+from bot.views.progress import PROGRESS_MIN_SECONDS, ProgressMessage
 from bot.views.review import with_summary
 from bot.views.texts import Texts
 from storage import deliveries, jobs
@@ -113,6 +114,17 @@ class Deliverer:
         async with self.db.transaction() as session:
             await deliveries.delivered(session, job_id=job_id)
         return True
+
+    async def progress_message(self, job: TranscriptionJob) -> ProgressMessage | None:
+        """Where a long note's progress goes: its "transcribing…" message, once that exists."""
+        if (job.audio_duration_s or 0) < PROGRESS_MIN_SECONDS:
+            return None
+        async with self.db.transaction() as session:
+            reflection = await session.get(Reflection, job.reflection_id)
+            message_id = _status_message_id(job, reflection) if reflection else None
+        if message_id is None:
+            return None
+        return ProgressMessage(self.bot, self.texts, chat_id=job.chat_id, message_id=message_id)
 
     async def sweep(self, limit: int = SWEEP_BATCH) -> int:
         """Delivers whatever is due: results Telegram refused earlier, or finished while we were down."""

@@ -59,6 +59,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "error_retrying": frozenset(),
     "voice_received": frozenset(),
     "voice_queued": frozenset({"position"}),
+    "voice_progress": frozenset({"percent"}),
     "voice_too_big": frozenset(),
     "voice_too_long": frozenset({"minutes", "limit"}),
     "transcript": frozenset({"transcript"}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -21,9 +22,10 @@ from bot.database import Database
 from bot.services.voice import mark_failed, store_transcript
 from bot.settings import Settings
 from bot.tagging.tagger import Tagger
-from bot.transcription.base import Transcriber
+from bot.transcription.base import Transcriber, no_progress
 from bot.transcription.errors import AudioError
 from bot.views.delivery import Deliverer
+from bot.views.progress import ProgressMessage
 from storage import health, inbox, jobs
 from storage.base import utcnow
 from storage.models import TranscriptionJob
@@ -35,6 +37,7 @@ CHAT_ACTION_EVERY_S = 4.5
 HOUSEKEEPING_EVERY_S = 3600.0
 FAILED_AUDIO_MIN_DAYS = 30
 HEARTBEAT_EVERY_S = 15.0
+HEARTBEAT_STOP_S = 10.0  # an edit in flight may finish; a stuck one is cut off
 
 
 def _complete_file(path: Path, expected_size: int | None) -> bool:
@@ -205,12 +208,14 @@ class TranscriptionWorker:
 
     async def process(self, job: TranscriptionJob) -> None:
         logger.info("transcribing job %d (attempt %d)", job.id, job.attempts)
+        progress = await self.deliverer.progress_message(job)
         try:
-            async with self._keepalive(job):
+            async with self._keepalive(job, progress):
                 path = await self._fetch_audio(job)
-                transcript = await asyncio.get_running_loop().run_in_executor(
-                    self._pool, self.transcriber.transcribe, path
+                work = functools.partial(
+                    self.transcriber.transcribe, path, progress.update if progress else no_progress
                 )
+                transcript = await asyncio.get_running_loop().run_in_executor(self._pool, work)
         except JobGone:
             logger.info("job %d was deleted while its audio downloaded", job.id)
         except AudioError as error:
@@ -312,22 +317,38 @@ class TranscriptionWorker:
             await self._discard_if_deleted(job)
 
     @contextlib.asynccontextmanager
-    async def _keepalive(self, job: TranscriptionJob) -> AsyncIterator[None]:
-        """Renews the lease and shows 'typing' while the model works in its thread."""
-        task = asyncio.create_task(self._heartbeat(job))
+    async def _keepalive(
+        self, job: TranscriptionJob, progress: ProgressMessage | None
+    ) -> AsyncIterator[None]:
+        """Renews the lease and shows 'typing' (and progress) while the model works.
+
+        It is stopped, not cancelled, so a progress edit in flight lands before the
+        transcript's own edit and can never overwrite it.
+        """
+        stop = asyncio.Event()
+        task = asyncio.create_task(self._heartbeat(job, progress, stop))
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            stop.set()
+            try:
+                await asyncio.wait_for(task, timeout=HEARTBEAT_STOP_S)
+            except Exception as error:  # a failed renewal is the lease's business, not the job's
+                logger.warning("job %d heartbeat: %s", job.id, type(error).__name__)
 
-    async def _heartbeat(self, job: TranscriptionJob) -> None:
+    async def _heartbeat(
+        self, job: TranscriptionJob, progress: ProgressMessage | None, stop: asyncio.Event
+    ) -> None:
         lease = self.settings.transcription_lease_seconds
-        while True:
+        while not stop.is_set():
             with contextlib.suppress(TelegramError):
                 await self.bot.send_chat_action(job.chat_id, ChatAction.TYPING)
-            await asyncio.sleep(min(CHAT_ACTION_EVERY_S, lease / 3))
+            if progress is not None:
+                await progress.show()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=min(CHAT_ACTION_EVERY_S, lease / 3))
+            if stop.is_set():
+                return
             async with self.db.transaction() as session:
                 await jobs.renew_lease(
                     session, job_id=job.id, worker_id=self.worker_id, lease_seconds=lease

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.runner import Sandbox, running_sandbox
 from bot.transcription import Transcriber, TranscriberConfig, config_from_settings
-from bot.transcription.base import Transcript
+from bot.transcription.base import Progress, Transcript, no_progress
 from bot.views.review import body_of
 from storage.models import TranscriptionJob
 from tests.conftest import make_settings
@@ -149,10 +149,10 @@ class TimedTranscriber:
     def load(self) -> float:
         return self.inner.load()
 
-    def transcribe(self, audio_path: Path) -> Transcript:
+    def transcribe(self, audio_path: Path, progress: Progress = no_progress) -> Transcript:
         started = time.monotonic()
         try:
-            return self.inner.transcribe(audio_path)
+            return self.inner.transcribe(audio_path, progress)
         finally:
             self.spans.append((started, time.monotonic()))
 

@@ -38,7 +38,7 @@ def test_json_has_one_object_per_file_and_a_bad_file_fails_the_run(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     first, second = voice_notes[:2]
-    args = parse(str(first.path), str(broken_note), str(second.path), "--json")
+    args = parse(str(first.path), str(broken_note), str(second.path), "--json", "--profile", "fast")
 
     code = run_transcribe(args, settings)
 
@@ -75,7 +75,7 @@ def test_flags_override_the_settings(
     settings: Settings, voice_note: SpeechClip, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytest.importorskip("whisper", reason="needs the extra: reflectbot[openai-whisper]")
-    args = parse(str(voice_note.path), "--backend", "openai-whisper", "--json")
+    args = parse(str(voice_note.path), "--profile", "fast", "--backend", "openai-whisper", "--json")
 
     assert run_transcribe(args, settings) == 0
 
@@ -101,7 +101,7 @@ def test_the_real_command_line(voice_note: SpeechClip, broken_note: Path, tmp_pa
         build_parser()
     except ImportError as error:
         pytest.skip(f"the full CLI is not assembled yet: {error}")
-    env = os.environ | {"DATA_DIR": str(tmp_path / "data"), "WHISPER_MODEL": "tiny.en"}
+    env = os.environ | {"DATA_DIR": str(tmp_path / "data")}  # the default profile
     result = subprocess.run(
         [
             sys.executable,
@@ -123,3 +123,35 @@ def test_the_real_command_line(voice_note: SpeechClip, broken_note: Path, tmp_pa
     assert result.returncode == 1, result.stderr
     assert word_error_rate(voice_note.script, records[0]["text"]) < 0.4
     assert "error" in records[1]
+    assert records[0]["backend"] == "moonshine"
+
+
+@pytest.mark.parametrize(
+    ("profile", "backend", "model"),
+    [("fast", "faster-whisper", "tiny.en"), ("accurate", "moonshine", "base-en")],
+)
+def test_profile_flag_picks_the_model(
+    settings: Settings,
+    voice_note: SpeechClip,
+    capsys: pytest.CaptureFixture[str],
+    profile: str,
+    backend: str,
+    model: str,
+) -> None:
+    assert (
+        run_transcribe(parse("--profile", profile, "--json", str(voice_note.path)), settings) == 0
+    )
+
+    record = json.loads(capsys.readouterr().out)
+    assert (record["backend"], record["model"]) == (backend, model)
+    assert set(record) >= {"file", "text"}
+    assert word_error_rate(voice_note.script, record["text"]) < 0.4
+
+
+def test_a_backend_that_cannot_run_the_profile_is_explained(
+    settings: Settings, voice_note: SpeechClip, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = parse("--profile", "accurate", "--backend", "openai-whisper", str(voice_note.path))
+
+    assert run_transcribe(args, settings) == 2
+    assert "TRANSCRIPTION_PROFILE=accurate for moonshine" in capsys.readouterr().err

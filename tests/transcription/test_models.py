@@ -87,6 +87,7 @@ def test_config_from_settings_reads_every_whisper_setting(tmp_path: Path) -> Non
     settings = load_settings(
         _env_file=None,
         data_dir=tmp_path,
+        transcription_profile="fast",
         transcriber="openai-whisper",
         whisper_model="base.en",
         whisper_language="auto",
@@ -106,6 +107,8 @@ def test_config_from_settings_reads_every_whisper_setting(tmp_path: Path) -> Non
         num_workers=3,
         device="cpu",
         models_dir=tmp_path / "models",
+        beam_size=5,
+        vocabulary=(),  # a Whisper prompt only on request: see test_profiles.py
     )
     assert config.fixed_language is None
 
