@@ -30,4 +30,5 @@ echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy bot storage handlers
 echo "== pytest (PostgreSQL: ${TEST_DATABASE_URL:-not set, those tests skip})"
 # Two workers: most tests wait on sockets and subprocesses, so both cores stay busy.
-.venv/bin/pytest -q -p no:cacheprovider -n 2 "$@"
+# --durations: the slowest tests are named in every run, so a slow CI can be traced.
+.venv/bin/pytest -q -p no:cacheprovider -n 2 --durations=20 "$@"
