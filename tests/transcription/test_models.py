@@ -15,11 +15,11 @@ from bot.transcription import (
 )
 from bot.transcription.faster_backend import FasterWhisperTranscriber
 from bot.transcription.models import (
-    bundled_model_dir,
     download_ct2_model,
     faster_whisper_model,
     local_model_path,
 )
+from bot.transcription.packaged import tiny_en_dir
 
 
 def test_tiny_en_resolves_to_the_bundled_model_without_a_download(tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_tiny_en_resolves_to_the_bundled_model_without_a_download(tmp_path: Path
 
 
 def test_a_local_folder_is_used_as_it_is() -> None:
-    bundled = bundled_model_dir()
+    bundled = tiny_en_dir()
     assert bundled is not None
 
     assert faster_whisper_model(TranscriberConfig(model=str(bundled))) == bundled

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.transcription import ModelUnavailable, TranscriberConfig, decode_audio, moonshine_model
@@ -23,8 +24,11 @@ from bot.transcription.moonshine_backend import (
     moonshine_model_dir,
     speech_chunks,
 )
+from bot.transcription.moonshine_decoder import merged_runs
 from bot.transcription.moonshine_graph import GraphRewriteError
 from bot.transcription.moonshine_model import (
+    DECODER_FILE,
+    INT8_DECODER,
     MODEL_FILES,
     TOKENIZER_FILE,
     BinTokenizer,
@@ -216,6 +220,32 @@ def test_model_runs_as_shipped_if_the_graph_rewrite_fails(
     text = as_shipped.transcribe(beckett[: 3 * SAMPLE_RATE])  # a few tokens: 0.1 s each here
 
     assert normalise(text).startswith("ever tried"), text
+
+
+def test_split_decoder_gives_the_merged_decoders_logits(model_folder: Path) -> None:
+    """The flat graphs skip ORT's `If` and the per-step key transpose: same arithmetic, same bits."""
+    model = moonshine_model.load_model(model_folder, threads=1)
+    options = moonshine_model.session_options(1)
+    merged_session = moonshine_model._session(
+        model_folder / DECODER_FILE, options, int8_matmul=INT8_DECODER
+    )
+    audio = decode_audio(model_folder.parent.parent / "test-data" / "beckett.wav")
+    hidden = model.encoder.run(None, {"input_values": audio[None, : 3 * SAMPLE_RATE]})[0]
+
+    split = moonshine_model.Decoding.start(model, hidden)
+    merged = moonshine_model.Decoding.start(
+        moonshine_model.MoonshineModel(model.encoder, merged_runs(merged_session), model.tokenizer),
+        hidden,
+    )
+    tokens = []
+    for _ in range(8):
+        assert np.array_equal(split.scores, merged.scores)
+        tokens.append(int(split.scores.argmax()))
+        split.step(tokens[-1])
+        merged.step(tokens[-1])
+
+    assert model.decoder.first is not model.decoder.step  # the split graphs are in use
+    assert normalise(model.tokenizer.decode(tokens)).startswith("ever tried")
 
 
 def test_changed_model_file_is_refused(model_folder: Path, tmp_path: Path) -> None:
