@@ -4,6 +4,7 @@
 
 With no files it scores tests/data/reflections_dev.jsonl and reflections_holdout.jsonl.
 Use --errors on the dev set only: the holdout set is kept unseen so its score stays honest.
+--by-author scores each author left out in turn, cues alone vs the blend (needs the model).
 """
 
 from __future__ import annotations

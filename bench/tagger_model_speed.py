@@ -1,19 +1,23 @@
 """Per-entry time of the tagger with the language model (cues + embedding + layer), run by hand.
 
-    .venv/bin/python bench/tagger_model_speed.py [--threads 2] [--layer PATH]
+    .venv/bin/python bench/tagger_model_speed.py [--threads 1] [--layer PATH] [--busy]
 
-Tags every labelled entry except the held-back author's (their text only; labels unused), one
-at a time as the bot does, and prints the median, p95 and worst milliseconds per entry, with the
-load average and CPU time, since two shared cores under other work give slower wall times than an
-idle machine.
+Tags every labelled entry except the held-back author's (their text only; labels unused; the
+held-back file is not opened), one at a time as the bot does, and prints the median, p95 and worst
+milliseconds per entry, with the load average and CPU time, since two shared cores under other
+work give slower wall times than an idle machine. `--busy` runs a spinning process beside it for
+the whole run, as another job on the second core would.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -32,11 +36,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--layer", type=Path, default=LAYER_FILE)
+    parser.add_argument("--busy", action="store_true", help="keep one other core busy meanwhile")
     args = parser.parse_args()
+    with _spinning(args.busy):
+        _measure(args)
+
+
+@contextmanager
+def _spinning(busy: bool) -> Iterator[None]:
+    """One process that only spins, stopped (by its own id) when the measurement ends."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if busy else None
+    try:
+        yield
+    finally:
+        if spinner:
+            spinner.kill()
+            spinner.wait()
+
+
+def _measure(args: argparse.Namespace) -> None:
     codebook = load_codebook()
     started = time.perf_counter()
     tagger = ModelTagger(codebook, load_embedder(args.threads), load_probe(args.layer))
-    print(f"load: {1000 * (time.perf_counter() - started):.0f} ms, threads {args.threads}")
+    print(
+        f"load: {1000 * (time.perf_counter() - started):.0f} ms, threads {args.threads}, "
+        f"other core busy: {args.busy}"
+    )
     texts = [e.text for a in load_authors() if a.name != HELD_BACK for e in a.examples]
     for name, each in (("cues only", Tagger(codebook)), ("cues + model", tagger)):
         each.tag("Warm up.")

@@ -3,7 +3,7 @@
 Run by hand from the repository root:
 
     .venv/bin/python -m bench.transcription_concurrency [--notes 10] [--seconds 30] [--rounds 2]
-        [--profile fast|balanced|accurate]
+        [--profile fast|balanced|accurate] [--settings 2:1 1:0 ...]
 
 Each setting runs the whole bot (the sandbox, its worker and the profile's model): ten tutors
 each send one note at the same moment and the clock stops at the last transcript. The settings
@@ -107,7 +107,7 @@ def _text(message: dict[str, Any]) -> str:
 async def measure(args: argparse.Namespace, scratch: Path) -> list[Tally]:
     clip = speech_clip(args.seconds, scratch / "clip.ogg").path
     notes = [clip] * args.notes
-    setups = [BASELINE] + [(args.profile, c, t) for c, t in SETTINGS]
+    setups = [BASELINE] + [(args.profile, c, t) for c, t in args.settings]
     tallies = [Tally(name, c, t, [], []) for name, c, t in dict.fromkeys(setups)]
     for profile in {tally.profile for tally in tallies}:  # warm-up: imports, caches, VAD
         await one_batch(1, 0, notes[:1], scratch, profile)
@@ -137,12 +137,25 @@ def report(tallies: list[Tally], notes: int) -> None:
     print(f"\n{available_cores()} cores available; medians of every round")
 
 
+def setting(text: str) -> tuple[int, int]:
+    """Reads "2:1" as TRANSCRIPTION_CONCURRENCY 2 with WHISPER_CPU_THREADS 1."""
+    concurrency, _, threads = text.partition(":")
+    return int(concurrency), int(threads or 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--notes", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", choices=PROFILE_NAMES, default="accurate")
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        type=setting,
+        default=list(SETTINGS),
+        help="CONCURRENCY:THREADS pairs to measure (default: all five)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         tallies = asyncio.run(measure(args, Path(scratch)))

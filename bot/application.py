@@ -21,8 +21,10 @@ from bot.services.prompt_sets import load_prompt_sets
 from bot.services.term_dates import load_term_dates
 from bot.settings import Settings
 from bot.state import AppState, BotApplication, Context
+from bot.tagging import adapt_service
+from bot.tagging.adapt_files import live_tagger
 from bot.tagging.codebook import load_codebook
-from bot.tagging.tagger import Tagger
+from bot.tagging.model_tagger import ModelTagger
 from bot.transcription.base import Transcriber
 from bot.update_processor import PerChatUpdateProcessor
 from bot.views.delivery import Deliverer
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 WORKER_TASK = "transcription-worker"
 RETENTION_INTERVAL = timedelta(days=1)
 RETENTION_FIRST = timedelta(seconds=30)
+ADAPT_INTERVAL = timedelta(days=1)
+ADAPT_FIRST = timedelta(minutes=10)
 
 
 def build_application(
@@ -67,7 +71,7 @@ def build_application(
     app = cast(BotApplication, builder.build())
     app.bot_data.settings = settings
     app.bot_data.texts = load_texts()
-    app.bot_data.tagger = Tagger(load_codebook())
+    app.bot_data.tagger = live_tagger(load_codebook(), settings.data_dir)
     app.bot_data.prompt_sets = load_prompt_sets()
     app.bot_data.digest_questions = load_digest_questions(app.bot_data.tagger.codebook)
     app.bot_data.term_dates = load_term_dates()
@@ -93,6 +97,7 @@ async def _post_init(app: BotApplication) -> None:
     await _offer_commands(app)
     _schedule_sends(app, state)
     _schedule_retention(app, state)
+    _schedule_adaptation(app, state)
     if state.settings.health_port:
         state.health = HealthServer(
             state.db, host=state.settings.health_host, port=state.settings.health_port
@@ -167,6 +172,27 @@ async def _retention_tick(context: Context) -> None:
             )
     except Exception as error:
         logger.error("retention purge failed: %s", type(error).__name__, exc_info=error)
+
+
+def _schedule_adaptation(app: BotApplication, state: AppState) -> None:
+    """Daily, some minutes after start: with the model in use, tutors' confirmed tags may teach it."""
+    if isinstance(state.tagger, ModelTagger) and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _adapt_tick, interval=ADAPT_INTERVAL, first=ADAPT_FIRST, name="tagger-adaptation"
+        )
+
+
+async def _adapt_tick(context: Context) -> None:
+    state = context.bot_data
+    try:
+        await adapt_service.run_check(
+            state.db,
+            state.tagger,
+            data_dir=state.settings.data_dir,
+            minimum=state.settings.tagger_adapt_min,
+        )
+    except Exception as error:  # no traceback: its messages could quote an entry's words
+        logger.error("tagger adaptation failed: %s", type(error).__name__)
 
 
 def _start_worker(app: BotApplication, state: AppState) -> None:

@@ -1,4 +1,4 @@
-"""The `reflectbot` command line: run, sandbox, worker, db, transcribe, tag."""
+"""The `reflectbot` command line: run, sandbox, worker, db, transcribe, tag, tagger."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.export_cli import add_export_command
     from bot.group_cli import add_group_command
     from bot.import_cli import add_import_command
+    from bot.tagging.adapt_cli import add_tagger_command
     from bot.tagging.cli import add_tag_command
     from bot.transcription.cli import add_transcribe_command
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_command(subparsers)
     add_transcribe_command(subparsers)
     add_tag_command(subparsers)
+    add_tagger_command(subparsers)
     return parser
 
 

@@ -16,8 +16,8 @@ from bot.services import whatsapp_import
 from bot.services.entries import preview
 from bot.services.whatsapp_import import ImportPlan, ImportProblem, Outcome
 from bot.settings import Settings
+from bot.tagging.adapt_files import live_tagger
 from bot.tagging.codebook import load_codebook
-from bot.tagging.tagger import Tagger
 
 PREVIEWS = 3
 MAP_FORMAT = '"Name=TELEGRAM_USER_ID"'
@@ -78,7 +78,7 @@ async def _import(settings: Settings, chat: ChatExport, args: argparse.Namespace
             if args.dry_run:
                 present = await whatsapp_import.already_stored(session, plan=plan)
                 return dry_run_lines(chat, plan, present)
-            tagger = Tagger(load_codebook())
+            tagger = live_tagger(load_codebook(), settings.data_dir)
             outcome = await whatsapp_import.store(session, plan=plan, tagger=tagger)
             return stored_lines(plan, outcome)
     finally:

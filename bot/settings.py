@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     scheduler_seconds: float = Field(default=30.0, gt=0)
     prompt_delay_minutes: int = Field(default=20, ge=0, le=24 * 60)
     quiet_hours: str = Field(default="21:00-07:00", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
+    tagger_adapt_min: int = Field(default=200, ge=1)
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -171,8 +172,10 @@ async def release_reply(session: AsyncSession, *, reflection_id: int) -> None:
 
 
 async def auto_tag(session: AsyncSession, *, reflection: Reflection, tagger: Tagger) -> Review:
-    """Tags the entry's current text; returns the review it now needs, saving a second read."""
-    result = tagger.tag(reflection.text or "")
+    """Tags (in a thread when the model's CPU time would hold up the event loop); returns the
+    review the entry now needs, saving a second read."""
+    text = reflection.text or ""
+    result = await asyncio.to_thread(tagger.tag, text) if tagger.off_loop else tagger.tag(text)
     suggestions = [
         tag_store.Suggestion(
             code=match.code,

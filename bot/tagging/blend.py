@@ -3,50 +3,59 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.tagging.judge import Span
+from bot.tagging.inputs import Embedded as Embedded
+from bot.tagging.inputs import entry_rows, inputs_of, sentence_rows
 from bot.tagging.probe import Probe
 from bot.tagging.tagger import CodeMatch, TagResult
 
 logger = logging.getLogger(__name__)
 
-Vectors = npt.NDArray[np.float32]
-
 
 @dataclass(frozen=True)
 class Blend:
-    """p = weight * model + (1 - weight) * cues; a code applies from `threshold` up."""
+    """p = weight * model + (1 - weight) * cues; a code applies from its threshold up. `per_code`
+    holds (weight, threshold) for codes tuned on their own; the others use the global pair."""
 
     weight: float = 0.5
     threshold: float = 0.4
+    per_code: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
-    def score(self, model: float, cues: float) -> float:
-        return self.weight * model + (1.0 - self.weight) * cues
+    def weight_for(self, code: str) -> float:
+        return self.per_code.get(code, (self.weight, self.threshold))[0]
+
+    def threshold_for(self, code: str) -> float:
+        return self.per_code.get(code, (self.weight, self.threshold))[1]
+
+    def score(self, model: float, cues: float, code: str = "") -> float:
+        weight = self.weight_for(code)
+        return weight * model + (1.0 - weight) * cues
+
+    def to_metadata(self) -> dict[str, object]:
+        """What `model_tagger.blend_from` reads back: the global pair, then each code's own."""
+        per_code = {c: {"weight": w, "threshold": t} for c, (w, t) in sorted(self.per_code.items())}
+        return {"weight": self.weight, "threshold": self.threshold, "per_code": per_code}
 
 
-@dataclass(frozen=True)
-class Embedded:
-    """A text's sentences and their unit vectors, computed once and reused by every probe."""
-
-    spans: tuple[Span, ...]
-    vectors: Vectors
-
-    def pooled(self) -> Vectors:
-        """The entry's vector: the mean of its sentences' vectors, back to unit length."""
-        mean = self.vectors.mean(axis=0)
-        return np.asarray(mean / max(float(np.linalg.norm(mean)), 1e-12), dtype=np.float32)
+def model_probabilities(
+    cues: TagResult, embedded: Embedded, probe: Probe
+) -> npt.NDArray[np.float64]:
+    """The layer's probability of each of `probe.codes` for the whole entry."""
+    rows = entry_rows(cues, embedded, probe.codes, inputs_of(probe.metadata))
+    return np.asarray(probe.predict(rows)[0], np.float64)
 
 
 def blend_result(cues: TagResult, embedded: Embedded, probe: Probe, blend: Blend) -> TagResult:
     """Every code the probe knows is re-decided; a code it doesn't (added later) keeps the cues' verdict."""
     if not embedded.spans:
         return cues
-    entry = probe.predict(embedded.pooled()[None])[0]
-    sentences = probe.predict(embedded.vectors)
+    entry = model_probabilities(cues, embedded, probe)
+    sentences = probe.predict(sentence_rows(cues, embedded, probe.codes, inputs_of(probe.metadata)))
     column = {code: k for k, code in enumerate(probe.codes)}
     return TagResult(
         {
@@ -66,8 +75,8 @@ def _combine(
     blend: Blend,
 ) -> CodeMatch:
     """The cue spans are the evidence; with none, the sentence the model scored highest is."""
-    confidence = round(blend.score(float(model), match.confidence), 3)
-    applies = confidence >= blend.threshold
+    confidence = round(blend.score(float(model), match.confidence, match.code), 3)
+    applies = confidence >= blend.threshold_for(match.code)
     evidence = match.evidence
     if applies and not evidence:
         evidence = (embedded.spans[int(np.argmax(sentences))],)

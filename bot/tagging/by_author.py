@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> list[Fold]:
     """One fold per author; the held-back author is scored only when asked, trained on all others."""
-    authors = [a for a in load_authors(data_dir) if held_back or a.name != HELD_BACK]
+    authors = load_authors(data_dir, held_back=held_back)
     corpus = prepare(authors, Tagger(codebook), load_embedder())
     open_set = {name: scored for name, scored in corpus.items() if name != HELD_BACK}
     folds = [leave_one_out(open_set, name, codebook.ids) for name in open_set]
@@ -29,28 +29,48 @@ def by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> lis
 
 
 def format_folds(folds: Sequence[Fold], codebook: Codebook) -> str:
-    """Micro-F1 per author, then F1 per code and author, cues → blend."""
+    """Micro-F1 per author, then F1 per code and author, cues → blend; beside them the authors the
+    cues were tuned on (dev-tuned) and the rest (unseen), pooled."""
     lines = [
-        f"Leave one author out ({HELD_BACK} held back): each layer is trained, and its blend",
-        "chosen, on the other authors only. Micro-F1, cues alone vs blend:",
-        f"  {'author':<10}{'n':>5}{'w/t':>9}{'outcomes':>18}{'challenges':>18}",
+        f"Leave one author out ({HELD_BACK} held back): each layer is trained, and its L2, weights",
+        "and thresholds chosen, on the other authors only. Micro-F1, cues alone vs blend:",
+        f"  {'author':<10}{'n':>5}{'w/t':>11}{'L2':>6}{'outcomes':>18}{'challenges':>18}",
     ]
-    for fold in folds:
-        lines.append(_summary_row(fold, codebook))
-    open_folds = [f for f in folds if f.author != HELD_BACK]
-    for name, group in (
-        ("cue-tuned", [f for f in open_folds if f.author in CUE_TUNED]),
-        ("cue-unseen", [f for f in open_folds if f.author not in CUE_TUNED]),
-    ):
-        if group:
-            lines.append(_summary_row(pooled(name, group), codebook))
+    groups = _pooled_groups(folds)
+    lines.extend(_summary_row(fold, codebook) for fold in [*folds, *groups])
+    columns = [*folds, *groups]
     lines.append(
-        f"\n  F1 per code, cues → blend\n  {'code':<18}" + "".join(f"{f.author:>14}" for f in folds)
+        f"\n  F1 per code, cues → blend\n  {'code':<18}"
+        + "".join(f"{f.author:>14}" for f in columns)
     )
     for code in codebook.ids:
-        cells = "".join(f"{f.cues[code].f1:>7.2f}→{f.blend[code].f1:<5.2f}" + " " for f in folds)
+        cells = "".join(f"{f.cues[code].f1:>7.2f}→{f.blend[code].f1:<5.2f}" + " " for f in columns)
         lines.append(f"  {code:<18}{cells}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *_thresholds(folds, codebook)])
+
+
+def _pooled_groups(folds: Sequence[Fold]) -> list[Fold]:
+    """The open authors the cues were tuned on, and those they never saw, each pooled."""
+    open_folds = [f for f in folds if f.author != HELD_BACK]
+    groups = (
+        ("dev-tuned", [f for f in open_folds if f.author in CUE_TUNED]),
+        ("unseen", [f for f in open_folds if f.author not in CUE_TUNED]),
+    )
+    return [pooled(name, group) for name, group in groups if group]
+
+
+def _thresholds(folds: Sequence[Fold], codebook: Codebook) -> list[str]:
+    """Each code's own weight/threshold, as each fold chose them without its author."""
+    lines = [
+        "\n  Weight/threshold per code, chosen inside each fold's training authors",
+        f"  {'code':<18}" + "".join(f"{f.author:>14}" for f in folds),
+    ]
+    for code in codebook.ids:
+        cells = "".join(
+            f"{f.chosen.weight_for(code):>9.2f}/{f.chosen.threshold_for(code):<4.2f}" for f in folds
+        )
+        lines.append(f"  {code:<18}{cells}")
+    return lines
 
 
 def pooled(name: str, folds: Sequence[Fold]) -> Fold:
@@ -62,16 +82,18 @@ def pooled(name: str, folds: Sequence[Fold]) -> Fold:
         cues={c: micro(f.cues[c] for f in folds) for c in codes},
         blend={c: micro(f.blend[c] for f in folds) for c in codes},
         chosen=Blend(float("nan"), float("nan")),
+        l2=float("nan"),
     )
 
 
 def _summary_row(fold: Fold, codebook: Codebook) -> str:
-    chosen = f"{fold.chosen.weight:.1f}/{fold.chosen.threshold:.1f}".replace("nan/nan", "pooled")
+    chosen = f"{fold.chosen.weight:.2f}/{fold.chosen.threshold:.2f}".replace("nan/nan", "pooled")
     cells = "".join(
         _pair(micro(fold.cues[c.id] for c in codes), micro(fold.blend[c.id] for c in codes))
         for codes in (codebook.outcomes, codebook.challenges)
     )
-    return f"  {fold.author:<10}{fold.entries:>5}{chosen:>9}{cells}"
+    l2 = "" if fold.l2 != fold.l2 else f"{fold.l2:g}"
+    return f"  {fold.author:<10}{fold.entries:>5}{chosen:>11}{l2:>6}{cells}"
 
 
 def _pair(cues: Counts, blend: Counts) -> str:

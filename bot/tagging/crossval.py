@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.tagging.authors import CUE_TUNED, Author
-from bot.tagging.blend import Blend, Embedded, blend_result
+from bot.tagging.blend import Blend, Embedded, blend_result, model_probabilities
+from bot.tagging.choose import pick_blend
 from bot.tagging.dataset import Example
 from bot.tagging.embedding import Embedder
-from bot.tagging.metrics import Counts, count_code, micro
+from bot.tagging.inputs import INPUTS, entry_rows, inputs_of
+from bot.tagging.metrics import Counts, count_code
 from bot.tagging.model_tagger import embed_text
 from bot.tagging.probe import Probe, train_probe
 from bot.tagging.tagger import Tagger, TagResult
 
 logger = logging.getLogger(__name__)
 
-L2 = 10.0
-WEIGHTS = (0.3, 0.4, 0.5, 0.6)
-THRESHOLDS = (0.3, 0.4, 0.5)
+L2 = 30.0
+# Tried inside each fold's training authors; the one whose held-out predictions score best wins.
+L2_GRID = (10.0, 30.0, 100.0, 300.0)
 
 Pairs = list[tuple[set[str], set[str]]]
+Matrix = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Fold:
     cues: dict[str, Counts]
     blend: dict[str, Counts]
     chosen: Blend
+    l2: float = L2
 
 
 Corpus = Mapping[str, Sequence[Scored]]
@@ -68,11 +72,13 @@ def train_layer(
     l2: float = L2,
     metadata: dict[str, object] | None = None,
 ) -> Probe:
-    """A probe on each entry's pooled vector, against the codes people gave it."""
+    """A probe on each entry's inputs (its pooled vector and the cues' confidences, or those that
+    `metadata["inputs"]` names), against the codes people gave it."""
+    inputs = inputs_of(metadata) if metadata and "inputs" in metadata else INPUTS
     usable = [s for s in training if s.embedded.spans]
-    features = np.array([s.embedded.pooled() for s in usable])
+    features = np.vstack([entry_rows(s.cues, s.embedded, codes, inputs) for s in usable])
     labels = np.array([[code in s.example.codes for code in codes] for s in usable])
-    return train_probe(features, labels, codes, l2, metadata)
+    return train_probe(features, labels, codes, l2, {**(metadata or {}), "inputs": list(inputs)})
 
 
 def predicted(scored: Sequence[Scored], probe: Probe | None, blend: Blend) -> Pairs:
@@ -86,17 +92,57 @@ def predicted(scored: Sequence[Scored], probe: Probe | None, blend: Blend) -> Pa
     ]
 
 
-def choose_blend(corpus: Corpus, codes: Sequence[str], l2: float = L2) -> Blend:
-    """Weight and threshold by leave-one-author-out inside the training authors only, judged on
-    authors the cues weren't tuned on when there are any (the cues flatter the others)."""
+def choose_settings(corpus: Corpus, codes: Sequence[str]) -> tuple[float, Blend]:
+    """L2, weights and thresholds by leave-one-author-out inside the training authors only, judged
+    on authors the cues weren't tuned on when there are any (the cues flatter the others)."""
+    if len(corpus) < 2:
+        return L2, Blend()
     fresh = [name for name in corpus if name not in CUE_TUNED] or list(corpus)
+    tried = [(l2, _held_out_arrays(corpus, fresh, codes, l2)) for l2 in L2_GRID]
+    scored = [(l2, pick_blend(*arrays, codes), arrays) for l2, arrays in tried]
+    l2, blend, _ = max(scored, key=lambda row: _micro_f1(row[1], row[2], codes))
+    return l2, blend
+
+
+def choose_blend(corpus: Corpus, codes: Sequence[str], l2: float = L2) -> Blend:
+    """The blend alone, for a layer whose L2 is already settled."""
     if len(corpus) < 2:
         return Blend()
-    probes = {name: _probe_without(corpus, name, codes, l2) for name in fresh}
-    return max(
-        (Blend(w, t) for w, t in itertools.product(WEIGHTS, THRESHOLDS)),
-        key=lambda blend: _pooled_f1(corpus, probes, blend, codes),
+    fresh = [name for name in corpus if name not in CUE_TUNED] or list(corpus)
+    return pick_blend(*_held_out_arrays(corpus, fresh, codes, l2), codes)
+
+
+def _held_out_arrays(
+    corpus: Corpus, judges: Sequence[str], codes: Sequence[str], l2: float
+) -> tuple[Matrix, Matrix, Matrix]:
+    """Model probabilities, cue confidences and gold labels on each judge, by a layer without it."""
+    parts = [
+        arrays(corpus[name], _probe_without(corpus, name, codes, l2), codes) for name in judges
+    ]
+    return (
+        np.vstack([p[0] for p in parts]),
+        np.vstack([p[1] for p in parts]),
+        np.vstack([p[2] for p in parts]),
     )
+
+
+def arrays(
+    scored: Sequence[Scored], probe: Probe, codes: Sequence[str]
+) -> tuple[Matrix, Matrix, Matrix]:
+    """One row per entry, one column per code: model probability, cue confidence, gold 0/1."""
+    model = np.array([model_probabilities(s.cues, s.embedded, probe) for s in scored])
+    cues = np.array([[s.cues.codes[c].confidence for c in codes] for s in scored])
+    gold = np.array([[c in s.example.codes for c in codes] for s in scored], np.float64)
+    return model.reshape(len(scored), len(codes)), cues, gold
+
+
+def _micro_f1(blend: Blend, data: tuple[Matrix, Matrix, Matrix], codes: Sequence[str]) -> float:
+    model, cues, gold = data
+    weights = np.array([blend.weight_for(c) for c in codes])
+    thresholds = np.array([blend.threshold_for(c) for c in codes])
+    applies = weights * model + (1 - weights) * cues >= thresholds
+    tp, wrong = float((applies & (gold > 0)).sum()), float((applies != (gold > 0)).sum())
+    return 2 * tp / max(2 * tp + wrong, 1.0)
 
 
 def _probe_without(corpus: Corpus, left_out: str, codes: Sequence[str], l2: float) -> Probe:
@@ -104,19 +150,10 @@ def _probe_without(corpus: Corpus, left_out: str, codes: Sequence[str], l2: floa
     return train_layer(training, codes, l2)
 
 
-def _pooled_f1(
-    corpus: Corpus, probes: Mapping[str, Probe], blend: Blend, codes: Sequence[str]
-) -> float:
-    pairs = [
-        pair for name, probe in probes.items() for pair in predicted(corpus[name], probe, blend)
-    ]
-    return micro(count_code(code, pairs) for code in codes).f1
-
-
-def leave_one_out(corpus: Corpus, held_out: str, codes: Sequence[str], l2: float = L2) -> Fold:
-    """Trains (and picks the blend) on everyone but `held_out`, then scores `held_out` once."""
+def leave_one_out(corpus: Corpus, held_out: str, codes: Sequence[str]) -> Fold:
+    """Trains (and picks L2 and the blend) on everyone but `held_out`, then scores `held_out` once."""
     training = {name: scored for name, scored in corpus.items() if name != held_out}
-    blend = choose_blend(training, codes, l2)
+    l2, blend = choose_settings(training, codes)
     probe = train_layer([s for scored in training.values() for s in scored], codes, l2)
     test = corpus[held_out]
     return Fold(
@@ -125,6 +162,7 @@ def leave_one_out(corpus: Corpus, held_out: str, codes: Sequence[str], l2: float
         cues=_per_code(predicted(test, None, blend), codes),
         blend=_per_code(predicted(test, probe, blend), codes),
         chosen=blend,
+        l2=l2,
     )
 
 

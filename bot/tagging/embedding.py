@@ -20,9 +20,10 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 MAX_TOKENS = 256
 DIMENSION = 384
 BATCH = 16
-# Two threads: p95 44 ms an entry on two idle cores, against 70 ms on one (bench/tagger_model_speed.py);
-# on cores busy with other work one thread holds up better (66-70 ms against 75-110 ms).
-THREADS = 2
+# One thread: the bot shares its two cores with transcription, and there one thread holds up far
+# better (p95 76 ms CPU, 78 ms wall against 160 ms with two, bench/tagger_model_speed.py under
+# other work); two win only on idle cores (44 ms against 70 ms).
+THREADS = 1
 
 Matrix = npt.NDArray[np.float32]
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from bot.tagging.blend import Blend, Embedded, blend_result
 from bot.tagging.codes import Codebook
-from bot.tagging.embedding import MODEL_DIR, Embedder, ModelUnavailable, load_embedder
+from bot.tagging.embedding import (
+    MODEL_DIR,
+    THREADS,
+    Embedder,
+    ModelUnavailable,
+    load_embedder,
+)
 from bot.tagging.probe import Probe, load_probe
 from bot.tagging.sentences import sentence_spans
 from bot.tagging.tagger import Tagger, TagResult
@@ -21,17 +27,33 @@ LAYER_FILE = MODEL_DIR / "layer.npz"
 class ModelTagger(Tagger):
     """Same API and result types as `Tagger`; a few milliseconds an entry more, on one or two cores."""
 
+    off_loop = True  # milliseconds of CPU: the event loop must not wait for them
+
     def __init__(self, codebook: Codebook, embedder: Embedder, probe: Probe) -> None:
         super().__init__(codebook)
         self.embedder = embedder
-        self.probe = probe
-        self.blend = blend_from(probe.metadata)
+        self._layer = (probe, blend_from(probe.metadata))
+
+    @property
+    def probe(self) -> Probe:
+        return self._layer[0]
+
+    @property
+    def blend(self) -> Blend:
+        return self._layer[1]
+
+    def use(self, probe: Probe) -> None:
+        """Swaps the layer in one assignment, so a tag already running keeps the one it began with."""
+        self._layer = (probe, blend_from(probe.metadata))
+
+    def cues(self, text: str) -> TagResult:
+        """The cues' verdicts alone, before the model has its say."""
+        return super().tag(text)
 
     def tag(self, text: str) -> TagResult:
         """The cues' verdicts, re-decided with the model's probability for each code."""
-        return blend_result(
-            super().tag(text), embed_text(self.embedder, text), self.probe, self.blend
-        )
+        probe, blend = self._layer
+        return blend_result(self.cues(text), embed_text(self.embedder, text), probe, blend)
 
 
 def embed_text(embedder: Embedder, text: str) -> Embedded:
@@ -41,17 +63,21 @@ def embed_text(embedder: Embedder, text: str) -> Embedded:
 
 
 def blend_from(metadata: dict[str, Any]) -> Blend:
-    """The blend chosen when the layer was trained (stored beside its weights)."""
+    """The blend chosen when the layer was trained (stored beside its weights), codes' own included."""
     chosen = metadata.get("blend") or {}
-    return Blend(float(chosen.get("weight", 0.5)), float(chosen.get("threshold", 0.4)))
+    per_code = {
+        str(code): (float(pair["weight"]), float(pair["threshold"]))
+        for code, pair in (chosen.get("per_code") or {}).items()
+    }
+    return Blend(float(chosen.get("weight", 0.5)), float(chosen.get("threshold", 0.4)), per_code)
 
 
-def load_tagger(codebook: Codebook, layer: Path | None = None) -> Tagger:
+def load_tagger(codebook: Codebook, layer: Path | None = None, threads: int = THREADS) -> Tagger:
     """The model-backed tagger when the model package and a trained layer are there; else the cues."""
     path = layer or LAYER_FILE
     try:
         probe = load_probe(path)
-        embedder = load_embedder()
+        embedder = load_embedder(threads)
     except (ModelUnavailable, OSError) as error:
         logger.info("Tagging with cues only: %s", error)
         return Tagger(codebook)

@@ -54,6 +54,9 @@ class TagResult:
 class Tagger:
     """Built once from a codebook; `tag` is pure and takes well under a millisecond an entry."""
 
+    # Cheap enough to run on the event loop; a thread hop would cost more than the tagging.
+    off_loop = False
+
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self._phrases = PhraseIndex(

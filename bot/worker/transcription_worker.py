@@ -21,6 +21,7 @@ from telegram.error import TelegramError
 from bot.database import Database
 from bot.services.voice import mark_failed, store_transcript
 from bot.settings import Settings
+from bot.tagging import adapt_service
 from bot.tagging.tagger import Tagger
 from bot.transcription.base import Transcriber, no_progress
 from bot.transcription.errors import AudioError
@@ -147,6 +148,14 @@ class TranscriptionWorker:
             logger.info("deleted %d audio file(s) past their retention period", purged)
         async with self.db.transaction() as session:
             await inbox.forget_handled(session, before=utcnow() - timedelta(days=1))
+        await self._refresh_tagger()
+
+    async def _refresh_tagger(self) -> None:
+        """A worker in its own process picks up a layer the bot's daily check accepted."""
+        try:
+            await asyncio.to_thread(adapt_service.refresh, self.tagger, self.settings.data_dir)
+        except Exception as error:
+            logger.warning("tagger layer not refreshed: %s", type(error).__name__)
 
     async def purge_expired_audio(self) -> int:
         """Kept audio lives AUDIO_RETENTION_DAYS; audio that failed to transcribe, at least 30 days.

@@ -17,7 +17,7 @@ from bot.database import Database
 from bot.services import groups
 from bot.services.whatsapp_import import WHATSAPP_CHAT_ID, message_key
 from bot.tagging.codebook import load_codebook
-from bot.tagging.tagger import Tagger
+from bot.tagging.model_tagger import load_tagger
 from storage import groups as group_store
 from storage import migrate
 from storage import tags as tag_store
@@ -198,7 +198,7 @@ def test_entries_are_tagged_and_keyed_by_the_documented_hash(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, ANDROID, "--group", OAKFIELD, *MAP_BEN)[0] == 0
-    tagger, entries = Tagger(load_codebook()), stored(db_url)
+    tagger, entries = load_tagger(load_codebook()), stored(db_url)  # the model, when installed
     assert {e.codes for e in entries} != {frozenset()}
     for entry in entries:
         assert entry.codes == frozenset(tagger.tag(entry.text).applied), entry.text

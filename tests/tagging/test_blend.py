@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from bot.tagging.blend import Blend, Embedded, blend_result
+from bot.tagging.inputs import INPUTS, OLD_INPUTS, inputs_of
+from bot.tagging.model_tagger import blend_from
 from bot.tagging.probe import Probe
 from bot.tagging.tagger import CodeMatch, TagResult
 
@@ -65,3 +69,31 @@ def test_an_empty_text_is_left_to_the_cues() -> None:
     before = cues(attendance=0.0)
     empty = Embedded((), np.zeros((0, 2), np.float32))
     assert blend_result(before, empty, probe_for(("attendance",), [[1, 1]]), Blend()) is before
+
+
+def test_each_code_uses_its_own_weight_and_threshold() -> None:
+    probe = probe_for(("attendance", "resources"), [[0.0, 0.0], [0.0, 0.0]])  # model says 0.5
+    blend = Blend(0.5, 0.4, {"resources": (1.0, 0.6)})
+    result = blend_result(cues(attendance=0.6, resources=0.6), EMBEDDED, probe, blend)
+    assert result.codes["attendance"].confidence == 0.55 and result.codes["attendance"].applies
+    assert result.codes["resources"].confidence == 0.5 and not result.codes["resources"].applies
+
+
+def test_blend_from_reads_the_old_form_and_the_per_code_form() -> None:
+    old = blend_from({"blend": {"weight": 0.6, "threshold": 0.3}})
+    assert (old.weight_for("musical"), old.threshold_for("musical")) == (0.6, 0.3)
+    assert blend_from({}) == Blend()
+    new = Blend(0.6, 0.3, {"musical": (0.8, 0.45)})
+    again = blend_from({"blend": json.loads(json.dumps(new.to_metadata()))})
+    assert again == new and again.threshold_for("social") == 0.3
+
+
+def test_a_layer_records_its_inputs_and_old_layers_read_the_vector_alone() -> None:
+    assert inputs_of({}) == OLD_INPUTS
+    wide = probe_for(("attendance",), [[0.0, 0.0, 5.0]])
+    wide = Probe(
+        wide.codes, np.zeros(3), np.ones(3), wide.weights, wide.bias, {"inputs": [*INPUTS]}
+    )
+    agreeing = blend_result(cues(attendance=0.9), EMBEDDED, wide, Blend(1.0, 0.9))
+    doubting = blend_result(cues(attendance=0.0), EMBEDDED, wide, Blend(1.0, 0.9))
+    assert agreeing.codes["attendance"].applies and not doubting.codes["attendance"].applies

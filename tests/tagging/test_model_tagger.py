@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.tagging.authors import HELD_BACK
 from bot.tagging.codes import Codebook
 from bot.tagging.embedding import ModelUnavailable
-from bot.tagging.model_tagger import LAYER_FILE, ModelTagger, load_tagger
+from bot.tagging.model_tagger import LAYER_FILE, ModelTagger, blend_from, load_tagger
 from bot.tagging.probe import save_probe, train_probe
 from bot.tagging.tagger import Tagger, TagResult
 
@@ -69,8 +70,11 @@ def test_the_committed_layer_knows_every_contract_code(codebook: Codebook) -> No
 
     probe = load_probe(LAYER_FILE)
     assert set(probe.codes) >= {"personal", "social", "musical", "attendance", "tutor_support"}
-    assert probe.metadata["held_back"] == "author_c"
-    assert "author_c" not in probe.metadata["trained_on"]  # type: ignore[operator]
+    assert probe.metadata["held_back"] == HELD_BACK
+    assert HELD_BACK not in probe.metadata["trained_on"]  # type: ignore[operator]
+    blend = blend_from(probe.metadata)
+    assert set(blend.per_code) == set(probe.codes)
+    assert all(0.0 < blend.threshold_for(code) < 1.0 for code in probe.codes)
 
 
 def test_reflectbot_tag_keeps_its_output_contract_with_the_model(

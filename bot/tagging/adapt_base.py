@@ -1,0 +1,146 @@
+"""The packaged layer's training entries as vectors and codes, so adapting needn't embed them again."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.tagging.authors import HELD_BACK, Author, load_authors
+from bot.tagging.blend import Embedded
+from bot.tagging.codebook import load_codebook
+from bot.tagging.codes import Codebook, Kind
+from bot.tagging.crossval import Scored
+from bot.tagging.dataset import Example
+from bot.tagging.embedding import MODEL_DIR, MODEL_SHA256, ModelUnavailable, load_embedder
+from bot.tagging.model_tagger import embed_text
+from bot.tagging.tagger import CodeMatch, Tagger, TagResult
+
+logger = logging.getLogger(__name__)
+
+# Rebuilt with `python -m bot.tagging.adapt_base` whenever the packaged layer is retrained.
+BASE_FILE = MODEL_DIR / "adapt-base.npz"
+
+
+def training_authors() -> list[Author]:
+    """The authors `python -m bot.tagging.train` trains the packaged layer on."""
+    return [author for author in load_authors() if author.name != HELD_BACK]
+
+
+def labelled_sha256(authors: Sequence[Author]) -> str:
+    """Changes whenever an entry is added, reworded or relabelled."""
+    digest = hashlib.sha256()
+    for author in authors:
+        for example in author.examples:
+            record = [author.name, example.id, example.text, sorted(example.codes)]
+            digest.update(json.dumps(record).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def load_base(codebook: Codebook, path: Path = BASE_FILE) -> list[Scored]:
+    """The packaged training entries as `Scored`: pooled vector as one sentence, cues as stored."""
+    with np.load(path, allow_pickle=False) as data:
+        _check(json.loads(str(data["metadata"])), path)
+        codes = tuple(str(code) for code in data["codes"])
+        rows = zip(data["vectors"], data["cues"], data["labels"], strict=True)
+        return [_scored(i, codes, codebook, *row) for i, row in enumerate(rows)]
+
+
+def _scored(
+    index: int,
+    codes: tuple[str, ...],
+    codebook: Codebook,
+    vector: npt.NDArray[np.float16],
+    cues: npt.NDArray[np.float16],
+    labels: npt.NDArray[np.bool_],
+) -> Scored:
+    gold = frozenset(code for code, on in zip(codes, labels, strict=True) if on)
+    return Scored(
+        Example(f"base-{index}", "", gold),
+        _cues(codes, codebook, cues),
+        Embedded(((0, 0),), vector.astype(np.float32)[None]),
+    )
+
+
+def _check(metadata: dict[str, object], path: Path) -> None:
+    """Vectors from another model would teach the layer nonsense."""
+    # Cue scores from before a coordinator edited the codebook lag a little, as the packaged
+    # layer's own do, so they still serve.
+    if metadata.get("model_sha256") != MODEL_SHA256:
+        raise ModelUnavailable(f"{path.name} was embedded with another model; rebuild it")
+
+
+def _cues(
+    codes: Sequence[str], codebook: Codebook, confidences: npt.NDArray[np.float16]
+) -> TagResult:
+    """The cues' confidences when the file was built; training needs no evidence spans."""
+    return TagResult(
+        {
+            code: CodeMatch(code, _kind(codebook, code), False, float(confidence), ())
+            for code, confidence in zip(codes, confidences, strict=True)
+        }
+    )
+
+
+def _kind(codebook: Codebook, code: str) -> Kind:
+    known = codebook.get(code)
+    return known.kind if known else "outcome"
+
+
+def build(authors: Sequence[Author], codebook: Codebook, path: Path) -> int:
+    """Embeds and cue-scores every training entry once; writes them in half precision."""
+    embedder, cue_tagger = load_embedder(), Tagger(codebook)
+    examples = [example for author in authors for example in author.examples]
+    embedded = [embed_text(embedder, example.text) for example in examples]
+    kept = [(e, v) for e, v in zip(examples, embedded, strict=True) if v.spans]
+    codes = codebook.ids
+    metadata = {
+        "model_sha256": MODEL_SHA256,
+        "codebook_sha256": sha256_of(codebook.source),
+        "labelled_sha256": labelled_sha256(authors),
+    }
+    np.savez_compressed(
+        path,
+        codes=np.array(codes),
+        vectors=np.array([v.pooled() for _, v in kept], np.float16),
+        cues=np.array([_confidences(cue_tagger.tag(e.text), codes) for e, _ in kept], np.float16),
+        labels=np.array([[code in e.codes for code in codes] for e, _ in kept]),
+        metadata=np.array(json.dumps(metadata, sort_keys=True)),
+    )
+    return len(kept)
+
+
+def _confidences(result: TagResult, codes: Sequence[str]) -> list[float]:
+    return [result.codes[code].confidence for code in codes]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stored_metadata(path: Path = BASE_FILE) -> dict[str, object]:
+    """What the file was built from, to tell whether the labelled sets have moved on since."""
+    with np.load(path, allow_pickle=False) as data:
+        metadata: dict[str, object] = json.loads(str(data["metadata"]))
+    return metadata
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.tagging.adapt_base", description=__doc__)
+    parser.add_argument("--out", type=Path, default=BASE_FILE, help="where to write the .npz")
+    parser.add_argument("--prompts-dir", type=Path, help="folder holding codebook.yaml")
+    args = parser.parse_args(argv)
+    count = build(training_authors(), load_codebook(args.prompts_dir), args.out)
+    print(f"{args.out}: {count} entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
