@@ -19,7 +19,13 @@ from bot.tagging.codebook import load_codebook
 from bot.tagging.codes import Codebook, Kind
 from bot.tagging.crossval import Scored
 from bot.tagging.dataset import Example
-from bot.tagging.embedding import MODEL_DIR, MODEL_SHA256, ModelUnavailable, load_embedder
+from bot.tagging.embedding import (
+    MODEL_DIR,
+    MODEL_SHA256,
+    ModelUnavailable,
+    load_embedder,
+    sha256_of,
+)
 from bot.tagging.model_tagger import embed_text
 from bot.tagging.tagger import CodeMatch, Tagger, TagResult
 
@@ -119,10 +125,6 @@ def build(authors: Sequence[Author], codebook: Codebook, path: Path) -> int:
 
 def _confidences(result: TagResult, codes: Sequence[str]) -> list[float]:
     return [result.codes[code].confidence for code in codes]
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def stored_metadata(path: Path = BASE_FILE) -> dict[str, object]:

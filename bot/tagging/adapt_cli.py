@@ -13,7 +13,7 @@ from bot.database import Database
 from bot.settings import Settings
 from bot.tagging import adapt_files
 from bot.tagging.adapt_files import LayerKind
-from bot.tagging.embedding import MODEL_SHA256, ModelUnavailable, model_file, verify
+from bot.tagging.embedding import MODEL_SHA256, ModelUnavailable, model_file, sha256_of, verify
 from storage import confirmed
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def in_use(data_dir: Path) -> dict[str, Any]:
         "tagger": kind.value,
         "model_sha256": MODEL_SHA256,
         "layer": str(path),
-        "layer_sha256": adapt_files.sha256_of(path),
+        "layer_sha256": sha256_of(path),
     }
 
 

