@@ -9,7 +9,11 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, replace
 
-from bot.tagging.crossval import L2, Scored, predicted, train_layer
+import numpy as np
+
+from bot.tagging.blend import Blend
+from bot.tagging.choose import pick_blend
+from bot.tagging.crossval import L2, Scored, arrays, predicted, train_layer
 from bot.tagging.dataset import Example
 from bot.tagging.metrics import count_code, micro
 from bot.tagging.model_tagger import ModelTagger, embed_text
@@ -20,6 +24,12 @@ from storage.confirmed import ConfirmedEntry
 logger = logging.getLogger(__name__)
 
 HELD_BACK_PERCENT = 20
+# The service's own entries weigh, together, at least this share of the training: otherwise a
+# few hundred of them would be drowned by the packaged examples (about 1,300).
+SERVICE_SHARE = 0.25
+# The service's training entries are cut into this many parts to choose the adapted blend: each
+# part is scored by a layer trained without it.
+BLEND_FOLDS = 4
 
 
 @dataclass(frozen=True)
@@ -70,18 +80,48 @@ def adapt(
     if not held or not train:
         return replace(counts, reason="too few entries to hold some back"), None
     with one_blas_thread():
-        probe = train_layer(
-            [*packaged.training, *train],
-            packaged.probe.codes,
-            _l2(packaged.probe),
-            _metadata(packaged, counts),
+        blend = _service_blend(packaged, train)
+        probe = _layer(packaged, train, _metadata(packaged, counts, blend))
+        return _judge(counts, held, tagger, probe, blend)
+
+
+def _layer(packaged: Packaged, own: Sequence[Scored], metadata: dict[str, object]) -> Probe:
+    """The packaged examples and the service's own (weighted up), in one layer."""
+    weighted = [*own] * repeats(len(own), len(packaged.training))
+    return train_layer(
+        [*packaged.training, *weighted], packaged.probe.codes, _l2(packaged.probe), metadata
+    )
+
+
+def _service_blend(packaged: Packaged, own: Sequence[Scored]) -> Blend:
+    """Weights and thresholds chosen on the service's entries, each scored by a layer that never
+    saw it: the packaged blend may all but forbid a code the cues miss, which is what a service
+    teaches most often."""
+    codes = packaged.probe.codes
+    parts = [
+        arrays(
+            own[fold::BLEND_FOLDS],
+            _layer(
+                packaged,
+                [s for i, s in enumerate(own) if i % BLEND_FOLDS != fold],
+                packaged.probe.metadata,
+            ),
+            codes,
         )
-        return _judge(counts, held, tagger, probe)
+        for fold in range(min(BLEND_FOLDS, len(own)))
+    ]
+    model, cues, gold = (np.vstack([part[k] for part in parts]) for k in range(3))
+    return pick_blend(model, cues, gold, codes)
+
+
+def repeats(own: int, packaged: int) -> int:
+    """How many times each of the service's entries counts, so they hold SERVICE_SHARE at least."""
+    wanted = SERVICE_SHARE * packaged / ((1.0 - SERVICE_SHARE) * max(own, 1))
+    return max(1, round(wanted))
 
 
 def one_blas_thread() -> AbstractContextManager[object]:
     """Training on one BLAS thread, as OpenBLAS's spare threads spin against the model's."""
-    # On two busy cores one thread took 11 ms a Newton step against 290 ms for two.
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
@@ -91,10 +131,10 @@ def one_blas_thread() -> AbstractContextManager[object]:
 
 
 def _judge(
-    counts: Check, held: Sequence[Scored], tagger: ModelTagger, probe: Probe
+    counts: Check, held: Sequence[Scored], tagger: ModelTagger, probe: Probe, blend: Blend
 ) -> tuple[Check, Probe | None]:
-    """Both layers with the same blend, on the same held-back entries."""
-    current, adapted = f1(held, tagger.probe, tagger), f1(held, probe, tagger)
+    """Each layer with its own blend, on the same held-back entries."""
+    current, adapted = f1(held, tagger.probe, tagger.blend), f1(held, probe, blend)
     better = adapted > current
     check = replace(
         counts,
@@ -106,9 +146,9 @@ def _judge(
     return check, probe if better else None
 
 
-def f1(held: Sequence[Scored], probe: Probe, tagger: ModelTagger) -> float:
-    """Micro-F1 over the layer's codes, blended as the live tagger blends."""
-    pairs = predicted(held, probe, tagger.blend)
+def f1(held: Sequence[Scored], probe: Probe, blend: Blend) -> float:
+    """Micro-F1 over the layer's codes, blended as the tagger would blend them."""
+    pairs = predicted(held, probe, blend)
     return micro(count_code(code, pairs) for code in probe.codes).f1
 
 
@@ -122,12 +162,12 @@ def _l2(base_probe: Probe) -> float:
     return float(value) if isinstance(value, int | float) else L2
 
 
-def _metadata(packaged: Packaged, counts: Check) -> dict[str, object]:
-    """The packaged layer's own record (its blend above all), plus what it was adapted from."""
+def _metadata(packaged: Packaged, counts: Check, blend: Blend) -> dict[str, object]:
+    """The packaged layer's own record, the blend chosen here, and what it was adapted from."""
     adapted = {
         "base_layer_sha256": packaged.sha256,
         "confirmed_examples": counts.trained_on,
         "held_back": counts.held_back,
         "trained_at": utcnow().isoformat(),
     }
-    return {**packaged.probe.metadata, "adapted": adapted}
+    return {**packaged.probe.metadata, "blend": blend.to_metadata(), "adapted": adapted}

@@ -14,7 +14,6 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.tagging.authors import HELD_BACK, Author, load_authors
-from bot.tagging.blend import Embedded
 from bot.tagging.codebook import load_codebook
 from bot.tagging.codes import Codebook, Kind
 from bot.tagging.crossval import Scored
@@ -26,6 +25,7 @@ from bot.tagging.embedding import (
     load_embedder,
     sha256_of,
 )
+from bot.tagging.inputs import summarised
 from bot.tagging.model_tagger import embed_text
 from bot.tagging.tagger import CodeMatch, Tagger, TagResult
 
@@ -51,11 +51,11 @@ def labelled_sha256(authors: Sequence[Author]) -> str:
 
 
 def load_base(codebook: Codebook, path: Path = BASE_FILE) -> list[Scored]:
-    """The packaged training entries as `Scored`: pooled vector as one sentence, cues as stored."""
+    """The packaged training entries as `Scored`: pooled vectors, cues as stored."""
     with np.load(path, allow_pickle=False) as data:
-        _check(json.loads(str(data["metadata"])), path)
+        _check(json.loads(str(data["metadata"])), data.files, path)
         codes = tuple(str(code) for code in data["codes"])
-        rows = zip(data["vectors"], data["cues"], data["labels"], strict=True)
+        rows = zip(data["vectors"], data["peaks"], data["cues"], data["labels"], strict=True)
         return [_scored(i, codes, codebook, *row) for i, row in enumerate(rows)]
 
 
@@ -64,23 +64,22 @@ def _scored(
     codes: tuple[str, ...],
     codebook: Codebook,
     vector: npt.NDArray[np.float16],
+    peak: npt.NDArray[np.float16],
     cues: npt.NDArray[np.float16],
     labels: npt.NDArray[np.bool_],
 ) -> Scored:
     gold = frozenset(code for code, on in zip(codes, labels, strict=True) if on)
     return Scored(
-        Example(f"base-{index}", "", gold),
-        _cues(codes, codebook, cues),
-        Embedded(((0, 0),), vector.astype(np.float32)[None]),
+        Example(f"base-{index}", "", gold), _cues(codes, codebook, cues), summarised(vector, peak)
     )
 
 
-def _check(metadata: dict[str, object], path: Path) -> None:
-    """Vectors from another model would teach the layer nonsense."""
+def _check(metadata: dict[str, object], arrays: Sequence[str], path: Path) -> None:
+    """Vectors from another model, or without the peaks the layer reads, would teach it nonsense."""
     # Cue scores from before a coordinator edited the codebook lag a little, as the packaged
     # layer's own do, so they still serve.
-    if metadata.get("model_sha256") != MODEL_SHA256:
-        raise ModelUnavailable(f"{path.name} was embedded with another model; rebuild it")
+    if metadata.get("model_sha256") != MODEL_SHA256 or "peaks" not in arrays:
+        raise ModelUnavailable(f"{path.name} was built by an older release; rebuild it")
 
 
 def _cues(
@@ -116,6 +115,7 @@ def build(authors: Sequence[Author], codebook: Codebook, path: Path) -> int:
         path,
         codes=np.array(codes),
         vectors=np.array([v.pooled() for _, v in kept], np.float16),
+        peaks=np.array([v.peak() for _, v in kept], np.float16),
         cues=np.array([_confidences(cue_tagger.tag(e.text), codes) for e, _ in kept], np.float16),
         labels=np.array([[code in e.codes for code in codes] for e, _ in kept]),
         metadata=np.array(json.dumps(metadata, sort_keys=True)),

@@ -21,9 +21,6 @@ logger = logging.getLogger(__name__)
 FOLDER = "tagger"
 LAYER_NAME = "adapted-layer.npz"
 STATUS_NAME = "status.json"
-# The bot tags several tutors' entries at once, each in its own thread, beside transcription: one
-# model thread per entry gave 19 reflections/s against 11-13 for two in bench/sandbox_throughput.py.
-BOT_THREADS = 1
 
 
 class LayerKind(StrEnum):
@@ -65,7 +62,7 @@ def live_layer(data_dir: Path) -> tuple[Path, LayerKind]:
 def live_tagger(codebook: Codebook, data_dir: Path) -> Tagger:
     """Loaded once at start: the model with the accepted layer, or the cues alone without it."""
     path, kind = live_layer(data_dir)
-    tagger = load_tagger(codebook, path, threads=BOT_THREADS)
+    tagger = load_tagger(codebook, path)
     logger.info("tagger: %s", kind if isinstance(tagger, ModelTagger) else LayerKind.CUES_ONLY)
     return tagger
 

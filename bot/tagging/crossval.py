@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 L2 = 30.0
 # Tried inside each fold's training authors; the one whose held-out predictions score best wins.
-L2_GRID = (10.0, 30.0, 100.0, 300.0)
+L2_GRID = (30.0, 100.0, 300.0)
 
 Pairs = list[tuple[set[str], set[str]]]
 Matrix = npt.NDArray[np.float64]

@@ -18,12 +18,21 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 TOKENIZER_FILE = MODEL_DIR / "tokenizer.json"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 MAX_TOKENS = 256
+# What one entry may send through the model, spread over its sentences: the longest entries (about
+# 1 in 12 of the labelled ones) lose the tails of their longest sentences. Leaving one author out,
+# F1 stayed level (0.789/0.754 against 0.787/0.750 untrimmed) while the slowest entries got
+# quicker, since the time grows with the tokens (about 0.27 ms each on one core).
+ENTRY_TOKENS = 192
+# A trimmed sentence keeps at least [CLS], a few words and [SEP].
+MIN_ROW = 8
 DIMENSION = 384
 BATCH = 16
-# One thread: the bot shares its two cores with transcription, and there one thread holds up far
-# better (p95 76 ms CPU, 78 ms wall against 160 ms with two, bench/tagger_model_speed.py under
-# other work); two win only on idle cores (44 ms against 70 ms).
-THREADS = 1
+# Two threads that sleep rather than spin while they wait. On idle cores they cut the slowest
+# entries (p95 41.7 ms against 53.2 ms with one), beside a busy core they still do better (49.8
+# against 54.7 ms; spinning threads took 83 ms there: bench/tagger_model_speed.py [--busy]), and
+# the bot's throughput with twenty tutors at once is the same either way (30 reflections/s,
+# bench/sandbox_throughput.py), since a sleeping thread gives its core back.
+THREADS = 2
 
 Matrix = npt.NDArray[np.float32]
 
@@ -43,6 +52,7 @@ class Embedder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )
@@ -50,12 +60,13 @@ class Embedder:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
 
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        """One unit-length row per text; texts of like length share a batch, so little is padding."""
-        encodings = self._tokenizer.encode_batch(list(texts))
+    def embed(self, texts: Sequence[str], budget: int | None = None) -> Matrix:
+        """One unit-length row per text; texts of like length share a batch, so little is padding.
+        With a `budget`, the texts together send at most that many tokens through the model."""
+        rows = within_budget([e.ids for e in self._tokenizer.encode_batch(list(texts))], budget)
         out = np.zeros((len(texts), DIMENSION), np.float32)
-        for batch in _like_lengths([len(e.ids) for e in encodings]):
-            out[batch] = self._run([encodings[i].ids for i in batch])
+        for batch in _like_lengths([len(row) for row in rows]):
+            out[batch] = self._run([rows[i] for i in batch])
         return out
 
     def _run(self, rows: list[list[int]]) -> Matrix:
@@ -67,6 +78,22 @@ class Embedder:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden: Any = self._session.run(None, feeds)[0]
         return _mean_pool(np.asarray(hidden, dtype=np.float32), mask)
+
+
+def within_budget(rows: list[list[int]], budget: int | None) -> list[list[int]]:
+    """Trims the longest rows first, each keeping its closing [SEP], until they fit in `budget`."""
+    if budget is None or sum(map(len, rows)) <= budget:
+        return rows
+    cap = _level([len(row) for row in rows], budget)
+    return [row if len(row) <= cap else [*row[: cap - 1], row[-1]] for row in rows]
+
+
+def _level(lengths: Sequence[int], budget: int) -> int:
+    """The longest a row may be for all of them to fit, trimmed to that length, within `budget`."""
+    for cap in range(max(lengths), MIN_ROW - 1, -1):
+        if sum(min(length, cap) for length in lengths) <= budget:
+            return cap
+    return MIN_ROW
 
 
 def _like_lengths(lengths: Sequence[int]) -> list[list[int]]:

@@ -17,10 +17,13 @@ logger = logging.getLogger(__name__)
 Vectors = npt.NDArray[np.float32]
 
 MEAN = "mean"
+# Each dimension's largest value over the sentences: one sentence about a difficulty still shows
+# in a long entry, where the mean dilutes it (leaving one author out, challenges 0.750 → 0.770).
+PEAK = "max"
 CUES = "cues"
 # Layers trained before the cues were an input read the mean vector alone.
 OLD_INPUTS = (MEAN,)
-INPUTS = (MEAN, CUES)
+INPUTS = (MEAN, PEAK, CUES)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,31 @@ class Embedded:
         mean = self.vectors.mean(axis=0)
         return np.asarray(mean / max(float(np.linalg.norm(mean)), 1e-12), dtype=np.float32)
 
+    def peak(self) -> Vectors:
+        """Each dimension's largest value over the sentences."""
+        return np.asarray(self.vectors.max(axis=0), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Summarised(Embedded):
+    """An entry kept only as its pooled vectors (the packaged examples travel so), not its
+    sentences; its one "sentence" is the mean."""
+
+    mean: Vectors
+    peak_vector: Vectors
+
+    def pooled(self) -> Vectors:
+        return self.mean
+
+    def peak(self) -> Vectors:
+        return self.peak_vector
+
+
+def summarised(mean: npt.NDArray[np.floating], peak: npt.NDArray[np.floating]) -> Summarised:
+    """The stored vectors (kept in half precision) as an entry the layer can read."""
+    mean32, peak32 = mean.astype(np.float32), peak.astype(np.float32)
+    return Summarised(((0, 0),), mean32[None], mean32, peak32)
+
 
 def inputs_of(metadata: Mapping[str, object]) -> tuple[str, ...]:
     """The inputs a layer was trained on, as its metadata records them."""
@@ -46,7 +74,7 @@ def entry_rows(
     cues: TagResult, embedded: Embedded, codes: Sequence[str], inputs: Sequence[str]
 ) -> Vectors:
     """One row for the whole entry."""
-    return _rows(embedded.pooled()[None], cues, codes, inputs)
+    return _rows({MEAN: embedded.pooled()[None], PEAK: embedded.peak()[None]}, cues, codes, inputs)
 
 
 def sentence_rows(
@@ -54,14 +82,14 @@ def sentence_rows(
 ) -> Vectors:
     """One row per sentence, each read as if it were the entry (with the entry's cues), to find
     the sentence that best stands as evidence."""
-    return _rows(embedded.vectors, cues, codes, inputs)
+    return _rows({MEAN: embedded.vectors, PEAK: embedded.vectors}, cues, codes, inputs)
 
 
 def _rows(
-    vectors: Vectors, cues: TagResult, codes: Sequence[str], inputs: Sequence[str]
+    vectors: Mapping[str, Vectors], cues: TagResult, codes: Sequence[str], inputs: Sequence[str]
 ) -> Vectors:
-    columns = [vectors]
-    if CUES in inputs:
-        confidence = [cues.codes[c].confidence if c in cues.codes else 0.0 for c in codes]
-        columns.append(np.tile(np.asarray(confidence, np.float32), (len(vectors), 1)))
-    return np.hstack(columns).astype(np.float32)
+    """The inputs in the order the layer was trained on them, one row per vector."""
+    count = len(vectors[MEAN])
+    confidence = [cues.codes[c].confidence if c in cues.codes else 0.0 for c in codes]
+    columns = {**vectors, CUES: np.tile(np.asarray(confidence, np.float32), (count, 1))}
+    return np.hstack([columns[name] for name in inputs]).astype(np.float32)

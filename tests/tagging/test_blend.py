@@ -5,9 +5,19 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from bot.tagging.blend import Blend, Embedded, blend_result
-from bot.tagging.inputs import INPUTS, OLD_INPUTS, inputs_of
+from bot.tagging.inputs import (
+    CUES,
+    INPUTS,
+    MEAN,
+    OLD_INPUTS,
+    PEAK,
+    entry_rows,
+    inputs_of,
+    summarised,
+)
 from bot.tagging.model_tagger import blend_from
 from bot.tagging.probe import Probe
 from bot.tagging.tagger import CodeMatch, TagResult
@@ -90,10 +100,21 @@ def test_blend_from_reads_the_old_form_and_the_per_code_form() -> None:
 
 def test_a_layer_records_its_inputs_and_old_layers_read_the_vector_alone() -> None:
     assert inputs_of({}) == OLD_INPUTS
-    wide = probe_for(("attendance",), [[0.0, 0.0, 5.0]])
+    # Mean (2), peak (2), then the cue's confidence: only the last counts here.
+    wide = probe_for(("attendance",), [[0.0, 0.0, 0.0, 0.0, 5.0]])
     wide = Probe(
-        wide.codes, np.zeros(3), np.ones(3), wide.weights, wide.bias, {"inputs": [*INPUTS]}
+        wide.codes, np.zeros(5), np.ones(5), wide.weights, wide.bias, {"inputs": [*INPUTS]}
     )
     agreeing = blend_result(cues(attendance=0.9), EMBEDDED, wide, Blend(1.0, 0.9))
     doubting = blend_result(cues(attendance=0.0), EMBEDDED, wide, Blend(1.0, 0.9))
     assert agreeing.codes["attendance"].applies and not doubting.codes["attendance"].applies
+
+
+def test_the_peak_input_keeps_a_sentence_the_mean_dilutes() -> None:
+    entry = Embedded(SPANS, np.array([[0.6, 0.8], [0.0, 1.0]], np.float32))
+    row = entry_rows(cues(attendance=0.25), entry, ["attendance"], (MEAN, PEAK, CUES))[0]
+    mean = np.array([0.3, 0.9]) / np.linalg.norm([0.3, 0.9])
+    assert row.tolist() == pytest.approx([*mean, 0.6, 1.0, 0.25], abs=1e-6)
+    # As the packaged examples travel: their stored vectors, not a recomputed mean or maximum.
+    stored = summarised(np.array([1.0, 0.0], np.float16), np.array([1.0, 0.5], np.float16))
+    assert entry_rows(cues(), stored, [], (MEAN, PEAK))[0].tolist() == [1.0, 0.0, 1.0, 0.5]

@@ -151,7 +151,8 @@ def test_the_held_back_author_is_scored_only_when_asked(
 def test_a_layer_records_its_inputs_and_keeps_the_layout_it_is_given() -> None:
     training = scored("dev_1", 6)
     probe = crossval.train_layer(training, ["a"])
-    assert probe.metadata["inputs"] == list(INPUTS) and probe.weights.shape == (1, 5)
+    # Mean (4), peak (4) and the one code's cue confidence.
+    assert probe.metadata["inputs"] == list(INPUTS) and probe.weights.shape == (1, 9)
     old = crossval.train_layer(training, ["a"], metadata={"inputs": ["mean"], "l2": 3})
     assert old.weights.shape == (1, 4) and old.metadata["l2"] == 3
 
