@@ -170,4 +170,6 @@ def _metadata(packaged: Packaged, counts: Check, blend: Blend) -> dict[str, obje
         "held_back": counts.held_back,
         "trained_at": utcnow().isoformat(),
     }
-    return {**packaged.probe.metadata, "blend": blend.to_metadata(), "adapted": adapted}
+    # The packaged layer's scores are not this layer's: its own are in the check's record.
+    kept = {key: value for key, value in packaged.probe.metadata.items() if key != "scores"}
+    return {**kept, "blend": blend.to_metadata(), "adapted": adapted}

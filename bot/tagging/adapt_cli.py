@@ -14,6 +14,7 @@ from bot.settings import Settings
 from bot.tagging import adapt_files
 from bot.tagging.adapt_files import LayerKind
 from bot.tagging.embedding import MODEL_SHA256, ModelUnavailable, model_file, sha256_of, verify
+from bot.tagging.probe import load_probe
 from storage import confirmed
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,15 @@ def in_use(data_dir: Path) -> dict[str, Any]:
         "model_sha256": MODEL_SHA256,
         "layer": str(path),
         "layer_sha256": sha256_of(path),
+        "layer_scores": _scores(path),
     }
+
+
+def _scores(path: Path) -> dict[str, float] | None:
+    """How well the layer agreed with people on writers it wasn't trained on, as recorded when
+    it was trained (an adapted layer's own are its check's)."""
+    scores = load_probe(path).metadata.get("scores")
+    return {str(k): float(v) for k, v in scores.items()} if isinstance(scores, dict) else None
 
 
 async def _counts(settings: Settings) -> dict[str, Any]:
@@ -79,12 +88,20 @@ def describe(report: dict[str, Any]) -> str:
         lines.append(f"Model:       {MODEL_NAME} (sha256 {report['model_sha256'][:12]})")
     if report["layer"]:
         lines.append(f"Layer:       {report['layer']} (sha256 {report['layer_sha256'][:12]})")
+    if report.get("layer_scores"):
+        lines.append(f"Agreement:   {_agreement(report['layer_scores'])}")
     lines.append(
         f"Confirmed:   {report['confirmed_examples']} entries whose tags tutors confirmed or "
         f"changed; learning starts at {report['adapt_min']} (TAGGER_ADAPT_MIN)"
     )
     lines.append(f"Last check:  {_last_check(report['last_check'])}")
     return "\n".join(lines)
+
+
+def _agreement(scores: dict[str, float]) -> str:
+    ordered = sorted(scores.items(), key=lambda item: item[0] != "outcomes")
+    figures = ", ".join(f"{kind} {value:.2f}" for kind, value in ordered)
+    return f"{figures} (micro-F1 against people, on labelled writers it was not trained on)"
 
 
 def _last_check(check: dict[str, Any] | None) -> str:

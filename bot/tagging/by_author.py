@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.tagging.authors import CUE_TUNED, HELD_BACK, load_authors
@@ -17,14 +17,25 @@ from bot.tagging.tagger import Tagger
 logger = logging.getLogger(__name__)
 
 
-def by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> list[Fold]:
-    """One fold per author; the held-back author is scored only when asked, trained on all others."""
+def by_author(
+    codebook: Codebook,
+    data_dir: Path | None,
+    held_back: bool,
+    progress: Callable[[str], None] = lambda line: None,
+) -> list[Fold]:
+    """One fold per author; the held-back author is scored only when asked, trained on all others.
+    Each fold takes a while, so `progress` hears of each before it starts."""
     authors = load_authors(data_dir, held_back=held_back)
+    progress(f"Tagging and embedding {sum(len(a.examples) for a in authors)} entries…")
     corpus = prepare(authors, Tagger(codebook), load_embedder())
     open_set = {name: scored for name, scored in corpus.items() if name != HELD_BACK}
-    folds = [leave_one_out(open_set, name, codebook.ids) for name in open_set]
+    plan = [(name, open_set) for name in open_set]
     if HELD_BACK in corpus:
-        folds.append(leave_one_out(corpus, HELD_BACK, codebook.ids))
+        plan.append((HELD_BACK, corpus))
+    folds = []
+    for number, (name, pool) in enumerate(plan, 1):
+        progress(f"Leaving out {name} ({number} of {len(plan)})…")
+        folds.append(leave_one_out(pool, name, codebook.ids))
     return folds
 
 

@@ -20,8 +20,8 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 MAX_TOKENS = 256
 # What one entry may send through the model, spread over its sentences: the longest entries (about
 # 1 in 12 of the labelled ones) lose the tails of their longest sentences. Leaving one author out,
-# F1 stayed level (0.789/0.754 against 0.787/0.750 untrimmed) while the slowest entries got
-# quicker, since the time grows with the tokens (about 0.27 ms each on one core).
+# F1 moved by a point at most (bench/README.md) while the slowest entries got quicker, since the
+# time grows with the tokens (about 0.27 ms each on one core).
 ENTRY_TOKENS = 192
 # A trimmed sentence keeps at least [CLS], a few words and [SEP].
 MIN_ROW = 8

@@ -137,11 +137,17 @@ def _by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> in
     from bot.tagging.embedding import ModelUnavailable
 
     try:
-        print(format_folds(by_author(codebook, data_dir, held_back), codebook))
+        folds = by_author(codebook, data_dir, held_back, progress=_to_stderr)
+        print(format_folds(folds, codebook))
     except ModelUnavailable as error:
         print(f"--by-author needs the language model: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _to_stderr(line: str) -> None:
+    """Progress for whoever is watching, kept out of the report on standard output."""
+    print(line, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

