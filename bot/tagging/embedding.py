@@ -29,9 +29,9 @@ DIMENSION = 384
 BATCH = 16
 # Two threads that sleep rather than spin while they wait. On idle cores they cut the slowest
 # entries (p95 41.7 ms against 53.2 ms with one), beside a busy core they still do better (49.8
-# against 54.7 ms; spinning threads took 83 ms there: bench/tagger_model_speed.py [--busy]), and
-# the bot's throughput with twenty tutors at once is the same either way (30 reflections/s,
-# bench/sandbox_throughput.py), since a sleeping thread gives its core back.
+# against 54.7 ms; bench/tagger_model_speed.py [--busy]), where spinning threads had done worse
+# than one (bench/README.md), and the bot's throughput with twenty tutors at once is the same
+# either way (30 reflections/s, bench/sandbox_throughput.py): a sleeping thread gives its core back.
 THREADS = 2
 
 Matrix = npt.NDArray[np.float32]
