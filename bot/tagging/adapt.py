@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, replace
 
-import numpy as np
-
 from bot.tagging.blend import Blend
 from bot.tagging.choose import pick_blend
-from bot.tagging.crossval import L2, Scored, arrays, predicted, train_layer
+from bot.tagging.crossval import L2, Scored, arrays, predicted, stacked, train_layer
 from bot.tagging.dataset import Example
 from bot.tagging.metrics import count_code, micro
 from bot.tagging.model_tagger import ModelTagger, embed_text
@@ -110,8 +108,7 @@ def _service_blend(packaged: Packaged, own: Sequence[Scored]) -> Blend:
         )
         for fold in range(min(BLEND_FOLDS, len(own)))
     ]
-    model, cues, gold = (np.vstack([part[k] for part in parts]) for k in range(3))
-    return pick_blend(model, cues, gold, codes)
+    return pick_blend(*stacked(parts), codes)
 
 
 def repeats(own: int, packaged: int) -> int:

@@ -92,60 +92,61 @@ def predicted(scored: Sequence[Scored], probe: Probe | None, blend: Blend) -> Pa
     ]
 
 
-def choose_settings(corpus: Corpus, codes: Sequence[str]) -> tuple[float, Blend]:
+Predictions = tuple[Matrix, Matrix, Matrix]
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The chosen L2 and blend, with the held-out predictions they were chosen on (none when
+    there are too few authors to hold one out)."""
+
+    l2: float
+    blend: Blend
+    predictions: Predictions | None = None
+
+
+def settle(corpus: Corpus, codes: Sequence[str]) -> Settled:
     """L2, weights and thresholds by leave-one-author-out inside the training authors only, judged
     on authors the cues weren't tuned on when there are any (the cues flatter the others)."""
     if len(corpus) < 2:
-        return L2, Blend()
+        return Settled(L2, Blend())
     fresh = [name for name in corpus if name not in CUE_TUNED] or list(corpus)
     tried = [(l2, _held_out_arrays(corpus, fresh, codes, l2)) for l2 in L2_GRID]
     scored = [(l2, pick_blend(*arrays, codes), arrays) for l2, arrays in tried]
-    l2, blend, _ = max(scored, key=lambda row: _micro_f1(row[1], row[2], codes))
-    return l2, blend
-
-
-def choose_blend(corpus: Corpus, codes: Sequence[str], l2: float = L2) -> Blend:
-    """The blend alone, for a layer whose L2 is already settled."""
-    if len(corpus) < 2:
-        return Blend()
-    fresh = [name for name in corpus if name not in CUE_TUNED] or list(corpus)
-    return pick_blend(*_held_out_arrays(corpus, fresh, codes, l2), codes)
+    return Settled(*max(scored, key=lambda row: _micro_f1(row[1], row[2], codes)))
 
 
 def held_out_scores(
-    corpus: Corpus, groups: Mapping[str, Sequence[str]], l2: float, blend: Blend
+    settled: Settled, codes: Sequence[str], groups: Mapping[str, Sequence[str]]
 ) -> dict[str, float]:
-    """Micro-F1 for each group of codes, on every author the cues weren't tuned on, each scored
-    by a layer trained without it: what `tagger status` reports for a layer. A little high, as
-    the blend was chosen on these same predictions."""
-    codes = [code for members in groups.values() for code in members]
-    fresh = [name for name in corpus if name not in CUE_TUNED] or list(corpus)
-    model, cues, gold = _held_out_arrays(corpus, fresh, codes, l2)
+    """Micro-F1 for each group of codes on the predictions the settings were chosen on: what
+    `tagger status` reports for a layer. A little high, as the blend was chosen on them too."""
+    if settled.predictions is None:
+        return {}
     scores = {}
     for name, members in groups.items():
-        columns = [codes.index(code) for code in members]
-        part = (model[:, columns], cues[:, columns], gold[:, columns])
-        scores[name] = round(_micro_f1(blend, part, members), 3)
+        columns = [list(codes).index(code) for code in members]
+        model, cues, gold = (matrix[:, columns] for matrix in settled.predictions)
+        scores[name] = round(_micro_f1(settled.blend, (model, cues, gold), members), 3)
     return scores
 
 
 def _held_out_arrays(
     corpus: Corpus, judges: Sequence[str], codes: Sequence[str], l2: float
-) -> tuple[Matrix, Matrix, Matrix]:
+) -> Predictions:
     """Model probabilities, cue confidences and gold labels on each judge, by a layer without it."""
-    parts = [
-        arrays(corpus[name], _probe_without(corpus, name, codes, l2), codes) for name in judges
-    ]
-    return (
-        np.vstack([p[0] for p in parts]),
-        np.vstack([p[1] for p in parts]),
-        np.vstack([p[2] for p in parts]),
+    return stacked(
+        [arrays(corpus[name], _probe_without(corpus, name, codes, l2), codes) for name in judges]
     )
 
 
-def arrays(
-    scored: Sequence[Scored], probe: Probe, codes: Sequence[str]
-) -> tuple[Matrix, Matrix, Matrix]:
+def stacked(parts: Sequence[Predictions]) -> Predictions:
+    """Several groups' predictions as one, row after row."""
+    model, cues, gold = (np.vstack([part[k] for part in parts]) for k in range(3))
+    return model, cues, gold
+
+
+def arrays(scored: Sequence[Scored], probe: Probe, codes: Sequence[str]) -> Predictions:
     """One row per entry, one column per code: model probability, cue confidence, gold 0/1."""
     model = np.array([model_probabilities(s.cues, s.embedded, probe) for s in scored])
     cues = np.array([[s.cues.codes[c].confidence for c in codes] for s in scored])
@@ -153,7 +154,7 @@ def arrays(
     return model.reshape(len(scored), len(codes)), cues, gold
 
 
-def _micro_f1(blend: Blend, data: tuple[Matrix, Matrix, Matrix], codes: Sequence[str]) -> float:
+def _micro_f1(blend: Blend, data: Predictions, codes: Sequence[str]) -> float:
     model, cues, gold = data
     weights = np.array([blend.weight_for(c) for c in codes])
     thresholds = np.array([blend.threshold_for(c) for c in codes])
@@ -169,7 +170,8 @@ def _probe_without(corpus: Corpus, left_out: str, codes: Sequence[str], l2: floa
 def leave_one_out(corpus: Corpus, held_out: str, codes: Sequence[str]) -> Fold:
     """Trains (and picks L2 and the blend) on everyone but `held_out`, then scores `held_out` once."""
     training = {name: scored for name, scored in corpus.items() if name != held_out}
-    l2, blend = choose_settings(training, codes)
+    settled = settle(training, codes)
+    l2, blend = settled.l2, settled.blend
     probe = train_layer([s for scored in training.values() for s in scored], codes, l2)
     test = corpus[held_out]
     return Fold(

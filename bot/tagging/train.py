@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.tagging.authors import HELD_BACK, load_authors
 from bot.tagging.codebook import load_codebook
 from bot.tagging.codes import Codebook
-from bot.tagging.crossval import Corpus, choose_settings, held_out_scores, prepare, train_layer
+from bot.tagging.crossval import Corpus, held_out_scores, prepare, settle, train_layer
 from bot.tagging.embedding import (
     ENTRY_TOKENS,
     MODEL_SHA256,
@@ -31,7 +31,7 @@ def build_layer(corpus: Corpus, codebook: Codebook) -> Probe:
     if HELD_BACK in corpus:
         raise ValueError(f"{HELD_BACK} is held back: it must never be trained on")
     codes = codebook.ids
-    l2, blend = choose_settings(corpus, codes)
+    settled = settle(corpus, codes)
     groups = {
         "outcomes": [code.id for code in codebook.outcomes],
         "challenges": [code.id for code in codebook.challenges],
@@ -39,8 +39,8 @@ def build_layer(corpus: Corpus, codebook: Codebook) -> Probe:
     metadata: dict[str, object] = {
         "trained_on": {name: len(scored) for name, scored in sorted(corpus.items())},
         "held_back": HELD_BACK,
-        "l2": l2,
-        "blend": blend.to_metadata(),
+        "l2": settled.l2,
+        "blend": settled.blend.to_metadata(),
         "features": (
             "mean (unit length) and per-dimension maximum of the sentence embeddings, and the "
             "cues' confidence per code"
@@ -50,10 +50,10 @@ def build_layer(corpus: Corpus, codebook: Codebook) -> Probe:
         "model_sha256": MODEL_SHA256,
         "tokenizer_sha256": sha256_of(TOKENIZER_FILE),
         "codebook_sha256": sha256_of(codebook.source),
-        "scores": held_out_scores(corpus, groups, l2, blend) if len(corpus) > 1 else {},
+        "scores": held_out_scores(settled, codes, groups),
     }
     flat = [s for scored in corpus.values() for s in scored]
-    return train_layer(flat, codes, l2, metadata)
+    return train_layer(flat, codes, settled.l2, metadata)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
