@@ -1,7 +1,8 @@
 """The weekly digest: what a group's week looked like, within what each entry's share level allows.
 
-`private` entries count towards how many members reflected (a number, never their words or
-tags); `lead` entries appear only in a lead's copy; `group_anonymous` ones never carry a name.
+`private` entries count towards how many members reflected (a number, never their words,
+tags or name); `lead` entries appear only in a lead's copy; `group_anonymous` ones never carry a
+name, not even in the lead's list of who reflected.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ WEEK_SHAPE = re.compile(r"(\d{4})-W(\d{2})")
 EXCERPT_CHARS = 160
 MAX_EXCERPTS = 6
 SHARED = {ShareLevel.GROUP, ShareLevel.GROUP_ANONYMOUS}
+NAMED = {ShareLevel.GROUP, ShareLevel.LEAD}
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,8 @@ def _shared(entries: list[store.WeekEntry], for_lead: bool) -> list[store.WeekEn
 
 
 def _names(entries: list[store.WeekEntry]) -> tuple[str, ...]:
-    return tuple(sorted({entry.author for entry in entries}))
+    """Only authors who let a lead see their name: a private or anonymous entry names no one."""
+    return tuple(sorted({entry.author for entry in entries if entry.share_level in NAMED}))
 
 
 def _outcomes(entries: list[store.WeekEntry], codebook: Codebook) -> tuple[tuple[str, int], ...]:

@@ -85,3 +85,34 @@ async def test_a_lead_reads_the_week_so_far_and_a_tutor_cannot(
             await session.execute(select(Tutor.role).where(Tutor.telegram_user_id == 1002))
         ).scalar()
     assert role == "tutor"
+
+
+async def test_a_leads_copy_names_no_one_who_reflected_only_privately_or_anonymously(
+    sandbox: Sandbox, client: SandboxClient, aisha: Chat, ben: Chat
+) -> None:
+    group_id = await setup_week(sandbox, aisha, ben)
+    app = sandbox.app.bot_data
+    hidden = {"Cara": ShareLevel.PRIVATE, "Dev": ShareLevel.GROUP_ANONYMOUS}
+    for user_id, (name, level) in enumerate(hidden.items(), start=1003):
+        tutor = Chat(client, user_id, name, user_id)
+        await onboard(tutor)
+        async with app.db.transaction() as session:
+            invite = (await groups.issue_invite(session, group_id=group_id)).code
+        await tutor.ask(f"/join {invite}")
+        await tutor.ask(f"Only for me or unnamed: the {level.value} week went fine.")
+        async with app.db.transaction() as session:
+            await session.execute(
+                update(Reflection)
+                .where(Reflection.text.like(f"%the {level.value} week%"))
+                .values(share_level=level)
+            )
+    async with app.db.transaction() as session:
+        week = digests.Week.containing(utcnow(), "Europe/London")
+        digest = await digests.build(
+            session, group_id=group_id, week=week, for_lead=True, codebook=app.codebook
+        )
+    assert digest is not None
+    text = digest_text(app.texts, app.codebook, digest, "Q?")
+    assert "6 reflections from 3 of 4 members" in text
+    assert "Reflected: Ben" in text
+    assert "Cara" not in text and "Dev" not in text
