@@ -67,7 +67,7 @@ async def seed(sandbox: Sandbox, users: list[int]) -> None:
     async with sandbox.app.bot_data.db.transaction() as session:
         for user_id in users:
             tutor = await tutors.create_tutor(
-                session,
+                session=session,
                 telegram_user_id=user_id,
                 display_name=f"Tutor{user_id}",
                 timezone="Europe/London",

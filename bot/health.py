@@ -22,8 +22,8 @@ async def report(db: Database) -> tuple[int, dict[str, Any]]:
     now = utcnow()
     try:
         async with db.transaction() as session:
-            backlog = await health.backlog(session)
-            alive = await health.heartbeats(session, since=now - WORKER_SILENT_AFTER)
+            backlog = await health.backlog(session=session)
+            alive = await health.heartbeats(session=session, since=now - WORKER_SILENT_AFTER)
     except Exception as error:
         logger.warning("health check: database unreachable (%s)", type(error).__name__)
         return 503, {"status": "down", "database": "unreachable"}

@@ -61,7 +61,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         chat = update.effective_chat
         async with self.db.transaction() as session:
             return await inbox.accept(
-                session,
+                session=session,
                 update_id=update.update_id,
                 chat_id=chat.id if chat else None,
                 payload=update.to_dict(),
@@ -71,8 +71,8 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         """Updates received before a crash but never handled go to the front of the queue."""
         assert self.db is not None
         async with self.db.transaction() as session:
-            await inbox.forget_handled(session, before=utcnow() - REMEMBER_HANDLED)
-            payloads = [row.payload for row in await inbox.waiting(session) if row.payload]
+            await inbox.forget_handled(session=session, before=utcnow() - REMEMBER_HANDLED)
+            payloads = [row.payload for row in await inbox.waiting(session=session) if row.payload]
         for payload in payloads:
             update = Update.de_json(payload, bot)
             if update is not None:
@@ -102,5 +102,5 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             return
         self._retries.pop(update.update_id, None)
         async with self.db.transaction() as session:
-            await inbox.finish(session, update_ids=[update.update_id])
+            await inbox.finish(session=session, update_ids=[update.update_id])
         logger.debug("update %d handled", update.update_id)

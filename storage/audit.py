@@ -10,8 +10,8 @@ from storage.models import AuditEvent
 
 
 async def record(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     action: str,
     actor_telegram_id: int | None,
     detail: dict[str, Any] | None = None,
@@ -20,7 +20,7 @@ async def record(
     session.add(AuditEvent(action=action, actor_telegram_id=actor_telegram_id, detail=detail))
 
 
-async def by_actor(session: AsyncSession, *, telegram_user_id: int) -> Sequence[AuditEvent]:
+async def by_actor(*, session: AsyncSession, telegram_user_id: int) -> Sequence[AuditEvent]:
     """What one person did that was audited, oldest first, for their own data export."""
     result = await session.execute(
         select(AuditEvent)

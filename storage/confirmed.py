@@ -32,13 +32,13 @@ def _confirmed() -> ColumnElement[bool]:
     )
 
 
-async def count_confirmed(session: AsyncSession) -> int:
+async def count_confirmed(*, session: AsyncSession) -> int:
     """How many labelled examples the service's tutors have given so far."""
     query = select(func.count(Reflection.id)).join(Tutor).where(_confirmed())
     return int((await session.execute(query)).scalar_one())
 
 
-async def confirmed_entries(session: AsyncSession) -> list[ConfirmedEntry]:
+async def confirmed_entries(*, session: AsyncSession) -> list[ConfirmedEntry]:
     """Every confirmed entry of a tutor who still exists (an erased tutor's entries are gone)."""
     query = select(Reflection.id, Reflection.text).join(Tutor).where(_confirmed())
     texts = {row.id: row.text for row in await session.execute(query.order_by(Reflection.id))}

@@ -21,7 +21,7 @@ def _due(now: datetime) -> Any:
     )
 
 
-async def due(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[int]:
+async def due(*, session: AsyncSession, now: datetime, limit: int) -> Sequence[int]:
     """Oldest first; a chat that keeps failing waits out its backoff instead of blocking others."""
     result = await session.execute(
         select(TranscriptionJob.id).where(_due(now)).order_by(TranscriptionJob.id).limit(limit)
@@ -29,7 +29,7 @@ async def due(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[i
     return result.scalars().all()
 
 
-async def claim(session: AsyncSession, *, job_id: int, now: datetime, until: datetime) -> bool:
+async def claim(*, session: AsyncSession, job_id: int, now: datetime, until: datetime) -> bool:
     """Takes the delivery for a while, so two workers never show the same result twice."""
     result = await session.execute(
         update(TranscriptionJob)
@@ -39,13 +39,13 @@ async def claim(session: AsyncSession, *, job_id: int, now: datetime, until: dat
     return int(getattr(result, "rowcount", 0)) == 1
 
 
-async def delivered(session: AsyncSession, *, job_id: int) -> None:
+async def delivered(*, session: AsyncSession, job_id: int) -> None:
     await session.execute(
         update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(delivered=True)
     )
 
 
-async def failed(session: AsyncSession, *, job_id: int, retry_at: datetime) -> int:
+async def failed(*, session: AsyncSession, job_id: int, retry_at: datetime) -> int:
     """Counts a failed attempt and says when to try again; returns the attempts so far."""
     job = await session.get(TranscriptionJob, job_id)
     if job is None:
@@ -55,14 +55,14 @@ async def failed(session: AsyncSession, *, job_id: int, retry_at: datetime) -> i
     return job.delivery_attempts
 
 
-async def postpone(session: AsyncSession, *, job_id: int, until: datetime) -> None:
+async def postpone(*, session: AsyncSession, job_id: int, until: datetime) -> None:
     """Not a failure: something else must happen first, so the sweep looks again later."""
     await session.execute(
         update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(deliver_after=until)
     )
 
 
-async def undeliverable(session: AsyncSession, *, job_id: int) -> None:
+async def undeliverable(*, session: AsyncSession, job_id: int) -> None:
     """The tutor blocked the bot or the chat is gone; no retry will ever succeed."""
     await session.execute(
         update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(undeliverable=True)

@@ -25,7 +25,7 @@ class WeekEntry:
 
 
 async def week_entries(
-    session: AsyncSession, *, group_id: int, start: datetime, end: datetime
+    *, session: AsyncSession, group_id: int, start: datetime, end: datetime
 ) -> list[WeekEntry]:
     """Finished entries made in [start, end) by the group's members, oldest first."""
     result = await session.execute(
@@ -47,7 +47,7 @@ async def week_entries(
         .order_by(Reflection.created_at, Reflection.id)
     )
     rows = result.all()
-    codes = await _applied_codes(session, [int(row[0]) for row in rows])
+    codes = await _applied_codes(session=session, ids=[int(row[0]) for row in rows])
     return [
         WeekEntry(
             int(rid), int(tid), str(name), ShareLevel(level), text, codes.get(int(rid), frozenset())
@@ -56,7 +56,7 @@ async def week_entries(
     ]
 
 
-async def _applied_codes(session: AsyncSession, ids: list[int]) -> dict[int, frozenset[str]]:
+async def _applied_codes(*, session: AsyncSession, ids: list[int]) -> dict[int, frozenset[str]]:
     if not ids:
         return {}
     result = await session.execute(
@@ -70,6 +70,6 @@ async def _applied_codes(session: AsyncSession, ids: list[int]) -> dict[int, fro
     return {key: frozenset(value) for key, value in found.items()}
 
 
-async def member_count(session: AsyncSession, *, group_id: int) -> int:
+async def member_count(*, session: AsyncSession, group_id: int) -> int:
     result = await session.execute(select(Membership.id).where(Membership.group_id == group_id))
     return len(result.all())

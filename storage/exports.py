@@ -52,7 +52,7 @@ TAG_COLUMNS = (
 
 
 async def page(
-    session: AsyncSession, *, selection: Selection, after_id: int, limit: int
+    *, session: AsyncSession, selection: Selection, after_id: int, limit: int
 ) -> Sequence[Columns]:
     """The next `limit` entries after `after_id`, oldest first: keyset paging keeps memory flat."""
     query = (
@@ -83,7 +83,7 @@ async def page(
 
 
 async def applied_tags(
-    session: AsyncSession, *, reflection_ids: Sequence[int]
+    *, session: AsyncSession, reflection_ids: Sequence[int]
 ) -> dict[int, list[Columns]]:
     """Each entry's applied codes, read for a whole page at once."""
     by_entry: dict[int, list[Columns]] = {rid: [] for rid in reflection_ids}
@@ -97,7 +97,7 @@ async def applied_tags(
     return by_entry
 
 
-async def group_names(session: AsyncSession, *, tutor_ids: Sequence[int]) -> dict[int, list[str]]:
+async def group_names(*, session: AsyncSession, tutor_ids: Sequence[int]) -> dict[int, list[str]]:
     """The groups each tutor belongs to, by name."""
     names: dict[int, list[str]] = {tid: [] for tid in tutor_ids}
     result = await session.execute(

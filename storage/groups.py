@@ -22,27 +22,27 @@ class Member:
     reflections_this_week: int
 
 
-async def create_group(session: AsyncSession, *, name: str, timezone: str) -> PeerGroup:
+async def create_group(*, session: AsyncSession, name: str, timezone: str) -> PeerGroup:
     group = PeerGroup(name=name, timezone=timezone)
     session.add(group)
     await session.flush()
     return group
 
 
-async def all_groups(session: AsyncSession) -> Sequence[PeerGroup]:
+async def all_groups(*, session: AsyncSession) -> Sequence[PeerGroup]:
     return (await session.execute(select(PeerGroup).order_by(PeerGroup.name))).scalars().all()
 
 
-async def get_group(session: AsyncSession, *, group_id: int) -> PeerGroup | None:
+async def get_group(*, session: AsyncSession, group_id: int) -> PeerGroup | None:
     return await session.get(PeerGroup, group_id)
 
 
-async def group_for_chat(session: AsyncSession, *, chat_id: int) -> PeerGroup | None:
+async def group_for_chat(*, session: AsyncSession, chat_id: int) -> PeerGroup | None:
     result = await session.execute(select(PeerGroup).where(PeerGroup.telegram_chat_id == chat_id))
     return result.scalar_one_or_none()
 
 
-async def groups_of(session: AsyncSession, *, tutor_id: int) -> Sequence[tuple[PeerGroup, bool]]:
+async def groups_of(*, session: AsyncSession, tutor_id: int) -> Sequence[tuple[PeerGroup, bool]]:
     """The tutor's groups, each with whether they lead it."""
     result = await session.execute(
         select(PeerGroup, Membership.is_lead)
@@ -53,7 +53,7 @@ async def groups_of(session: AsyncSession, *, tutor_id: int) -> Sequence[tuple[P
     return [(group, bool(is_lead)) for group, is_lead in result.all()]
 
 
-async def membership(session: AsyncSession, *, group_id: int, tutor_id: int) -> Membership | None:
+async def membership(*, session: AsyncSession, group_id: int, tutor_id: int) -> Membership | None:
     result = await session.execute(
         select(Membership).where(Membership.group_id == group_id, Membership.tutor_id == tutor_id)
     )
@@ -61,10 +61,10 @@ async def membership(session: AsyncSession, *, group_id: int, tutor_id: int) -> 
 
 
 async def add_member(
-    session: AsyncSession, *, group_id: int, tutor_id: int, is_lead: bool = False
+    *, session: AsyncSession, group_id: int, tutor_id: int, is_lead: bool = False
 ) -> bool:
     """True when they were not a member before; joining twice changes nothing."""
-    existing = await membership(session, group_id=group_id, tutor_id=tutor_id)
+    existing = await membership(session=session, group_id=group_id, tutor_id=tutor_id)
     if existing is not None:
         existing.is_lead = existing.is_lead or is_lead
         return False
@@ -73,14 +73,14 @@ async def add_member(
     return True
 
 
-async def remove_member(session: AsyncSession, *, group_id: int, tutor_id: int) -> bool:
+async def remove_member(*, session: AsyncSession, group_id: int, tutor_id: int) -> bool:
     result = await session.execute(
         delete(Membership).where(Membership.group_id == group_id, Membership.tutor_id == tutor_id)
     )
     return int(getattr(result, "rowcount", 0)) > 0
 
 
-async def leads_any_group(session: AsyncSession, *, tutor_id: int) -> bool:
+async def leads_any_group(*, session: AsyncSession, tutor_id: int) -> bool:
     result = await session.execute(
         select(func.count())
         .select_from(Membership)
@@ -89,7 +89,7 @@ async def leads_any_group(session: AsyncSession, *, tutor_id: int) -> bool:
     return int(result.scalar_one()) > 0
 
 
-async def members(session: AsyncSession, *, group_id: int, since: datetime) -> list[Member]:
+async def members(*, session: AsyncSession, group_id: int, since: datetime) -> list[Member]:
     """Everyone in the group with how many entries each has made since `since`."""
     counted = (
         select(Reflection.tutor_id, func.count().label("n"))
@@ -108,7 +108,7 @@ async def members(session: AsyncSession, *, group_id: int, since: datetime) -> l
 
 
 async def add_invite(
-    session: AsyncSession, *, group_id: int, code: str, expires_at: datetime, max_uses: int | None
+    *, session: AsyncSession, group_id: int, code: str, expires_at: datetime, max_uses: int | None
 ) -> InviteCode:
     invite = InviteCode(group_id=group_id, code=code, expires_at=expires_at, max_uses=max_uses)
     session.add(invite)
@@ -116,12 +116,12 @@ async def add_invite(
     return invite
 
 
-async def find_invite(session: AsyncSession, *, code: str) -> InviteCode | None:
+async def find_invite(*, session: AsyncSession, code: str) -> InviteCode | None:
     result = await session.execute(select(InviteCode).where(InviteCode.code == code))
     return result.scalar_one_or_none()
 
 
-async def live_invite(session: AsyncSession, *, group_id: int, now: datetime) -> InviteCode | None:
+async def live_invite(*, session: AsyncSession, group_id: int, now: datetime) -> InviteCode | None:
     """The newest code of the group that still works, if any."""
     result = await session.execute(
         select(InviteCode)
@@ -138,7 +138,7 @@ async def live_invite(session: AsyncSession, *, group_id: int, now: datetime) ->
     return None
 
 
-async def revoke_invites(session: AsyncSession, *, group_id: int, now: datetime) -> int:
+async def revoke_invites(*, session: AsyncSession, group_id: int, now: datetime) -> int:
     result = await session.execute(
         update(InviteCode)
         .where(InviteCode.group_id == group_id, InviteCode.revoked_at.is_(None))
@@ -147,7 +147,7 @@ async def revoke_invites(session: AsyncSession, *, group_id: int, now: datetime)
     return int(getattr(result, "rowcount", 0))
 
 
-async def link_chat(session: AsyncSession, *, group_id: int, chat_id: int) -> None:
+async def link_chat(*, session: AsyncSession, group_id: int, chat_id: int) -> None:
     """One chat belongs to one group: linking it here unlinks it anywhere else."""
     await session.execute(
         update(PeerGroup).where(PeerGroup.telegram_chat_id == chat_id).values(telegram_chat_id=None)
@@ -158,7 +158,7 @@ async def link_chat(session: AsyncSession, *, group_id: int, chat_id: int) -> No
     )
 
 
-async def add_pending_lead(session: AsyncSession, *, group_id: int, telegram_user_id: int) -> None:
+async def add_pending_lead(*, session: AsyncSession, group_id: int, telegram_user_id: int) -> None:
     exists = await session.execute(
         select(PendingLead.id).where(
             PendingLead.group_id == group_id, PendingLead.telegram_user_id == telegram_user_id
@@ -168,7 +168,7 @@ async def add_pending_lead(session: AsyncSession, *, group_id: int, telegram_use
         session.add(PendingLead(group_id=group_id, telegram_user_id=telegram_user_id))
 
 
-async def claim_pending_leads(session: AsyncSession, *, telegram_user_id: int) -> list[int]:
+async def claim_pending_leads(*, session: AsyncSession, telegram_user_id: int) -> list[int]:
     """The groups this person was named lead of before they consented; claimed only once."""
     result = await session.execute(
         select(PendingLead.group_id).where(PendingLead.telegram_user_id == telegram_user_id)
@@ -180,7 +180,7 @@ async def claim_pending_leads(session: AsyncSession, *, telegram_user_id: int) -
     return group_ids
 
 
-async def member_chats(session: AsyncSession, *, group_id: int) -> list[tuple[int, bool]]:
+async def member_chats(*, session: AsyncSession, group_id: int) -> list[tuple[int, bool]]:
     """Each member's private chat (their Telegram id) and whether they lead the group."""
     result = await session.execute(
         select(Tutor.telegram_user_id, Membership.is_lead)

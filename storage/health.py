@@ -22,7 +22,7 @@ class Backlog:
     oldest_queued_at: datetime | None
 
 
-async def backlog(session: AsyncSession) -> Backlog:
+async def backlog(*, session: AsyncSession) -> Backlog:
     inbox = await session.scalar(
         select(func.count()).select_from(InboxUpdate).where(InboxUpdate.handled_at.is_(None))
     )
@@ -35,13 +35,13 @@ async def backlog(session: AsyncSession) -> Backlog:
     return Backlog(int(inbox or 0), int(queued), oldest)
 
 
-async def beat(session: AsyncSession, *, worker_id: str) -> None:
+async def beat(*, session: AsyncSession, worker_id: str) -> None:
     """A worker is alive now; one row per worker, updated in place."""
     now = utcnow()
     inserted = await insert_if_absent(
-        session,
-        WorkerHeartbeat,
-        {"worker_id": worker_id, "seen_at": now},
+        session=session,
+        model=WorkerHeartbeat,
+        values={"worker_id": worker_id, "seen_at": now},
         keys=["worker_id"],
         returning="worker_id",
     )
@@ -53,7 +53,7 @@ async def beat(session: AsyncSession, *, worker_id: str) -> None:
         )
 
 
-async def heartbeats(session: AsyncSession, *, since: datetime) -> Sequence[WorkerHeartbeat]:
+async def heartbeats(*, session: AsyncSession, since: datetime) -> Sequence[WorkerHeartbeat]:
     """Workers seen since then, most recent first."""
     result = await session.execute(
         select(WorkerHeartbeat)

@@ -15,7 +15,7 @@ from storage.upsert import insert_if_absent
 
 
 async def accept(
-    session: AsyncSession, *, update_id: int, chat_id: int | None, payload: dict[str, Any]
+    *, session: AsyncSession, update_id: int, chat_id: int | None, payload: dict[str, Any]
 ) -> bool:
     """False when this very update is known already: waiting, or handled in the last day.
 
@@ -31,7 +31,7 @@ async def accept(
         "received_at": utcnow(),
     }
     new = await insert_if_absent(
-        session, InboxUpdate, values, keys=["update_id"], returning="update_id"
+        session=session, model=InboxUpdate, values=values, keys=["update_id"], returning="update_id"
     )
     if new is not None:
         return True
@@ -48,7 +48,7 @@ def _digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-async def finish(session: AsyncSession, *, update_ids: Sequence[int]) -> None:
+async def finish(*, session: AsyncSession, update_ids: Sequence[int]) -> None:
     """Handled: the payload goes (its text lives on only in the entries it made), the id stays."""
     await session.execute(
         update(InboxUpdate)
@@ -57,7 +57,7 @@ async def finish(session: AsyncSession, *, update_ids: Sequence[int]) -> None:
     )
 
 
-async def waiting(session: AsyncSession) -> Sequence[InboxUpdate]:
+async def waiting(*, session: AsyncSession) -> Sequence[InboxUpdate]:
     """Everything received but not yet handled, oldest first."""
     result = await session.execute(
         select(InboxUpdate).where(InboxUpdate.handled_at.is_(None)).order_by(InboxUpdate.update_id)
@@ -65,14 +65,14 @@ async def waiting(session: AsyncSession) -> Sequence[InboxUpdate]:
     return result.scalars().all()
 
 
-async def backlog(session: AsyncSession) -> int:
+async def backlog(*, session: AsyncSession) -> int:
     result = await session.execute(
         select(func.count()).select_from(InboxUpdate).where(InboxUpdate.handled_at.is_(None))
     )
     return int(result.scalar_one())
 
 
-async def forget_handled(session: AsyncSession, *, before: datetime) -> int:
+async def forget_handled(*, session: AsyncSession, before: datetime) -> int:
     """Ids older than Telegram keeps an update (a day) can no longer come back."""
     result = await session.execute(delete(InboxUpdate).where(InboxUpdate.handled_at < before))
     return int(getattr(result, "rowcount", 0))

@@ -14,8 +14,8 @@ from storage.vocabulary import FailureKind, JobStatus
 
 
 async def enqueue(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     reflection_id: int,
     chat_id: int,
     message_id: int,
@@ -42,7 +42,9 @@ async def enqueue(
         "enqueued_at": now,
         "next_attempt_at": now,
     }
-    return await insert_if_absent(session, TranscriptionJob, values, keys=["chat_id", "message_id"])
+    return await insert_if_absent(
+        session=session, model=TranscriptionJob, values=values, keys=["chat_id", "message_id"]
+    )
 
 
 def _claimable(now: datetime) -> Any:
@@ -54,7 +56,7 @@ def _claimable(now: datetime) -> Any:
 
 
 async def claim_next(
-    session: AsyncSession, *, worker_id: str, lease_seconds: float
+    *, session: AsyncSession, worker_id: str, lease_seconds: float
 ) -> TranscriptionJob | None:
     """Takes the oldest claimable job; other workers skip the locked row instead of waiting."""
     now = utcnow()
@@ -87,7 +89,7 @@ def _owned(job_id: int, worker_id: str) -> Any:
 
 
 async def renew_lease(
-    session: AsyncSession, *, job_id: int, worker_id: str, lease_seconds: float
+    *, session: AsyncSession, job_id: int, worker_id: str, lease_seconds: float
 ) -> bool:
     """False means another worker has taken the job over and ours must give up."""
     result = await session.execute(
@@ -99,8 +101,8 @@ async def renew_lease(
 
 
 async def finish(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     job_id: int,
     worker_id: str,
     status: JobStatus,
@@ -131,7 +133,7 @@ def _rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0))
 
 
-async def set_audio_path(session: AsyncSession, *, job_id: int, audio_path: str) -> bool:
+async def set_audio_path(*, session: AsyncSession, job_id: int, audio_path: str) -> bool:
     """Records where the audio will be, before it is written; False if the job is gone."""
     result = await session.execute(
         update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(audio_path=audio_path)
@@ -139,14 +141,14 @@ async def set_audio_path(session: AsyncSession, *, job_id: int, audio_path: str)
     return _rowcount(result) == 1
 
 
-async def clear_audio_path(session: AsyncSession, *, job_id: int) -> None:
+async def clear_audio_path(*, session: AsyncSession, job_id: int) -> None:
     """The audio is gone from disk once transcribed, unless retention says otherwise."""
     await session.execute(
         update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(audio_path=None)
     )
 
 
-async def requeue_running(session: AsyncSession) -> int:
+async def requeue_running(*, session: AsyncSession) -> int:
     """For the single embedded worker on start: anything 'running' was cut off by a restart."""
     result = await session.execute(
         update(TranscriptionJob)
@@ -156,7 +158,7 @@ async def requeue_running(session: AsyncSession) -> int:
     return _rowcount(result)
 
 
-async def retry_failed(session: AsyncSession, *, job_id: int) -> bool:
+async def retry_failed(*, session: AsyncSession, job_id: int) -> bool:
     """A tutor's retry gives a failed job a fresh set of attempts."""
     result = await session.execute(
         update(TranscriptionJob)
@@ -173,7 +175,7 @@ async def retry_failed(session: AsyncSession, *, job_id: int) -> bool:
     return _rowcount(result) == 1
 
 
-async def audio_paths(session: AsyncSession, *, reflection_ids: Sequence[int]) -> list[str]:
+async def audio_paths(*, session: AsyncSession, reflection_ids: Sequence[int]) -> list[str]:
     """Audio files still on disk for these entries, to delete once the entries are gone."""
     result = await session.execute(
         select(TranscriptionJob.audio_path).where(
@@ -185,7 +187,7 @@ async def audio_paths(session: AsyncSession, *, reflection_ids: Sequence[int]) -
 
 
 async def kept_audio(
-    session: AsyncSession, *, reflection_id: int
+    *, session: AsyncSession, reflection_id: int
 ) -> Sequence[tuple[str, float | None]]:
     """The audio still on disk for one entry, with each recording's length."""
     result = await session.execute(
@@ -199,7 +201,7 @@ async def kept_audio(
     return [(str(path), seconds) for path, seconds in result.all()]
 
 
-async def tutor_audio_paths(session: AsyncSession, *, tutor_id: int) -> list[str]:
+async def tutor_audio_paths(*, session: AsyncSession, tutor_id: int) -> list[str]:
     """Every audio file still on disk for one tutor's entries."""
     result = await session.execute(
         select(TranscriptionJob.audio_path)
@@ -209,12 +211,12 @@ async def tutor_audio_paths(session: AsyncSession, *, tutor_id: int) -> list[str
     return [path for path in result.scalars() if path]
 
 
-async def get_job(session: AsyncSession, *, job_id: int) -> TranscriptionJob | None:
+async def get_job(*, session: AsyncSession, job_id: int) -> TranscriptionJob | None:
     return await session.get(TranscriptionJob, job_id)
 
 
 async def jobs_for_reflection(
-    session: AsyncSession, *, reflection_id: int
+    *, session: AsyncSession, reflection_id: int
 ) -> Sequence[TranscriptionJob]:
     result = await session.execute(
         select(TranscriptionJob)
@@ -224,7 +226,7 @@ async def jobs_for_reflection(
     return result.scalars().all()
 
 
-async def queue_position(session: AsyncSession, *, job_id: int) -> int:
+async def queue_position(*, session: AsyncSession, job_id: int) -> int:
     """How many jobs are ahead of this one, so the tutor knows how long to wait."""
     result = await session.execute(
         select(func.count())
@@ -237,7 +239,7 @@ async def queue_position(session: AsyncSession, *, job_id: int) -> int:
     return int(result.scalar_one())
 
 
-async def failed_jobs(session: AsyncSession, *, tutor_id: int) -> Sequence[TranscriptionJob]:
+async def failed_jobs(*, session: AsyncSession, tutor_id: int) -> Sequence[TranscriptionJob]:
     result = await session.execute(
         select(TranscriptionJob)
         .join(Reflection, Reflection.id == TranscriptionJob.reflection_id)
@@ -248,8 +250,8 @@ async def failed_jobs(session: AsyncSession, *, tutor_id: int) -> Sequence[Trans
 
 
 async def expired_audio(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     status: JobStatus,
     finished_before: datetime,
     limit: int = 100,

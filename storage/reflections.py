@@ -14,8 +14,8 @@ from storage.vocabulary import EntrySource, ReflectionStatus, ShareLevel
 
 
 async def add_reflection(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     tutor_id: int,
     chat_id: int,
     message_id: int,
@@ -40,14 +40,16 @@ async def add_reflection(
         "updated_at": now,
         **(extra or {}),
     }
-    new_id = await insert_if_absent(session, Reflection, values, keys=["chat_id", "message_id"])
-    reflection = await get_by_message(session, chat_id=chat_id, message_id=message_id)
+    new_id = await insert_if_absent(
+        session=session, model=Reflection, values=values, keys=["chat_id", "message_id"]
+    )
+    reflection = await get_by_message(session=session, chat_id=chat_id, message_id=message_id)
     assert reflection is not None
     return reflection, new_id is not None
 
 
 async def get_by_message(
-    session: AsyncSession, *, chat_id: int, message_id: int
+    *, session: AsyncSession, chat_id: int, message_id: int
 ) -> Reflection | None:
     result = await session.execute(
         select(Reflection).where(Reflection.chat_id == chat_id, Reflection.message_id == message_id)
@@ -56,7 +58,7 @@ async def get_by_message(
 
 
 async def get_reflection(
-    session: AsyncSession, *, reflection_id: int, tutor_id: int
+    *, session: AsyncSession, reflection_id: int, tutor_id: int
 ) -> Reflection | None:
     """Only ever hands an entry to its author."""
     result = await session.execute(
@@ -66,7 +68,7 @@ async def get_reflection(
 
 
 async def recent_reflections(
-    session: AsyncSession, *, tutor_id: int, limit: int = 5
+    *, session: AsyncSession, tutor_id: int, limit: int = 5
 ) -> Sequence[Reflection]:
     result = await session.execute(
         select(Reflection)
@@ -77,14 +79,14 @@ async def recent_reflections(
     return result.scalars().all()
 
 
-async def count_reflections(session: AsyncSession, *, tutor_id: int) -> int:
+async def count_reflections(*, session: AsyncSession, tutor_id: int) -> int:
     result = await session.execute(
         select(func.count()).select_from(Reflection).where(Reflection.tutor_id == tutor_id)
     )
     return int(result.scalar_one())
 
 
-async def count_since(session: AsyncSession, *, tutor_id: int, since: datetime) -> int:
+async def count_since(*, session: AsyncSession, tutor_id: int, since: datetime) -> int:
     result = await session.execute(
         select(func.count())
         .select_from(Reflection)
@@ -93,7 +95,7 @@ async def count_since(session: AsyncSession, *, tutor_id: int, since: datetime) 
     return int(result.scalar_one())
 
 
-async def all_reflections(session: AsyncSession, *, tutor_id: int) -> Sequence[Reflection]:
+async def all_reflections(*, session: AsyncSession, tutor_id: int) -> Sequence[Reflection]:
     """Oldest first, for a tutor taking all their data away."""
     result = await session.execute(
         select(Reflection).where(Reflection.tutor_id == tutor_id).order_by(Reflection.id)
@@ -102,7 +104,7 @@ async def all_reflections(session: AsyncSession, *, tutor_id: int) -> Sequence[R
 
 
 async def recent_by_source(
-    session: AsyncSession, *, tutor_id: int, source: EntrySource, limit: int
+    *, session: AsyncSession, tutor_id: int, source: EntrySource, limit: int
 ) -> Sequence[Reflection]:
     """A tutor's latest entries of one kind, newest first."""
     result = await session.execute(
@@ -115,7 +117,7 @@ async def recent_by_source(
 
 
 async def ids_created_before(
-    session: AsyncSession, *, before: datetime, limit: int
+    *, session: AsyncSession, before: datetime, limit: int
 ) -> Sequence[int]:
     """The oldest entries past a retention limit, a bounded batch at a time."""
     result = await session.execute(
@@ -127,6 +129,6 @@ async def ids_created_before(
     return result.scalars().all()
 
 
-async def delete_many(session: AsyncSession, *, reflection_ids: Sequence[int]) -> None:
+async def delete_many(*, session: AsyncSession, reflection_ids: Sequence[int]) -> None:
     """Tags and jobs go with them (ON DELETE CASCADE)."""
     await session.execute(delete(Reflection).where(Reflection.id.in_(reflection_ids)))

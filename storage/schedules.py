@@ -13,8 +13,8 @@ from storage.vocabulary import OnboardingStep, ReminderStyle
 
 
 async def add_session(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     tutor_id: int,
     weekday: int,
     ends_minute: int,
@@ -33,7 +33,7 @@ async def add_session(
     return row
 
 
-async def sessions_of(session: AsyncSession, *, tutor_id: int) -> Sequence[TeachingSession]:
+async def sessions_of(*, session: AsyncSession, tutor_id: int) -> Sequence[TeachingSession]:
     """A tutor's week in order: Monday first, earliest end first."""
     result = await session.execute(
         select(TeachingSession)
@@ -43,7 +43,7 @@ async def sessions_of(session: AsyncSession, *, tutor_id: int) -> Sequence[Teach
     return result.scalars().all()
 
 
-async def remove_session(session: AsyncSession, *, tutor_id: int, session_id: int) -> bool:
+async def remove_session(*, session: AsyncSession, tutor_id: int, session_id: int) -> bool:
     """Only the tutor's own session; False when it was already gone."""
     result = await session.execute(
         delete(TeachingSession).where(
@@ -54,6 +54,7 @@ async def remove_session(session: AsyncSession, *, tutor_id: int, session_id: in
 
 
 async def prompted_tutors(
+    *,
     session: AsyncSession,
 ) -> Sequence[tuple[Tutor, Sequence[TeachingSession]]]:
     """Every set-up tutor with their sessions, in two queries however many tutors; a tutor
@@ -76,13 +77,13 @@ async def prompted_tutors(
     ]
 
 
-async def set_paused_until(session: AsyncSession, *, tutor_id: int, until: date | None) -> None:
+async def set_paused_until(*, session: AsyncSession, tutor_id: int, until: date | None) -> None:
     tutor = await session.get(Tutor, tutor_id)
     if tutor is not None:
         tutor.paused_until = until
 
 
-async def set_reminder_style(session: AsyncSession, *, tutor_id: int, style: ReminderStyle) -> None:
+async def set_reminder_style(*, session: AsyncSession, tutor_id: int, style: ReminderStyle) -> None:
     tutor = await session.get(Tutor, tutor_id)
     if tutor is not None:
         tutor.reminder_style = style

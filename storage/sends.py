@@ -14,14 +14,14 @@ from storage.upsert import insert_if_absent
 from storage.vocabulary import SendKind, SendStatus
 
 
-async def planned(session: AsyncSession, *, key: str) -> bool:
+async def planned(*, session: AsyncSession, key: str) -> bool:
     result = await session.execute(select(ScheduledSend.id).where(ScheduledSend.key == key))
     return result.first() is not None
 
 
 async def plan(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     key: str,
     kind: SendKind,
     chat_id: int,
@@ -49,11 +49,14 @@ async def plan(
         "photo_sent": False,
         "created_at": due_at,
     }
-    return await insert_if_absent(session, ScheduledSend, values, keys=["key"]) is not None
+    return (
+        await insert_if_absent(session=session, model=ScheduledSend, values=values, keys=["key"])
+        is not None
+    )
 
 
 async def keys_since(
-    session: AsyncSession, *, kinds: Sequence[SendKind], since: datetime
+    *, session: AsyncSession, kinds: Sequence[SendKind], since: datetime
 ) -> set[str]:
     """The keys already planned lately, read at once so a planner asks the database once."""
     result = await session.execute(
@@ -64,7 +67,7 @@ async def keys_since(
     return set(result.scalars())
 
 
-async def drop_pending(session: AsyncSession, *, key_prefix: str) -> None:
+async def drop_pending(*, session: AsyncSession, key_prefix: str) -> None:
     """Forgets sends not yet made, e.g. the prompt for a session the tutor just removed."""
     await session.execute(
         delete(ScheduledSend).where(
@@ -80,14 +83,14 @@ def _due(now: datetime) -> Any:
     )
 
 
-async def due(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[int]:
+async def due(*, session: AsyncSession, now: datetime, limit: int) -> Sequence[int]:
     result = await session.execute(
         select(ScheduledSend.id).where(_due(now)).order_by(ScheduledSend.id).limit(limit)
     )
     return result.scalars().all()
 
 
-async def claim(session: AsyncSession, *, send_id: int, now: datetime, until: datetime) -> bool:
+async def claim(*, session: AsyncSession, send_id: int, now: datetime, until: datetime) -> bool:
     """Takes a send for a while, so two processes never send the same one together."""
     result = await session.execute(
         update(ScheduledSend).where(ScheduledSend.id == send_id, _due(now)).values(retry_at=until)
@@ -95,9 +98,9 @@ async def claim(session: AsyncSession, *, send_id: int, now: datetime, until: da
     return int(getattr(result, "rowcount", 0)) == 1
 
 
-async def get(session: AsyncSession, *, send_id: int) -> ScheduledSend | None:
+async def get(*, session: AsyncSession, send_id: int) -> ScheduledSend | None:
     return await session.get(ScheduledSend, send_id)
 
 
-async def mark(session: AsyncSession, *, send_id: int, **values: Any) -> None:
+async def mark(*, session: AsyncSession, send_id: int, **values: Any) -> None:
     await session.execute(update(ScheduledSend).where(ScheduledSend.id == send_id).values(**values))

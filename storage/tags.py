@@ -20,7 +20,7 @@ class Suggestion:
     evidence: list[list[int]]
 
 
-async def tags_for(session: AsyncSession, *, reflection_id: int) -> Sequence[ReflectionTag]:
+async def tags_for(*, session: AsyncSession, reflection_id: int) -> Sequence[ReflectionTag]:
     result = await session.execute(
         select(ReflectionTag)
         .where(ReflectionTag.reflection_id == reflection_id)
@@ -30,7 +30,7 @@ async def tags_for(session: AsyncSession, *, reflection_id: int) -> Sequence[Ref
 
 
 async def replace_suggestions(
-    session: AsyncSession, *, reflection_id: int, suggestions: Iterable[Suggestion]
+    *, session: AsyncSession, reflection_id: int, suggestions: Iterable[Suggestion]
 ) -> None:
     """Swaps the tagger's rows for new ones; codes the tutor has set are left alone."""
     await session.execute(
@@ -38,7 +38,7 @@ async def replace_suggestions(
             ReflectionTag.reflection_id == reflection_id, ReflectionTag.source == TagSource.AUTO
         )
     )
-    chosen = {tag.code for tag in await tags_for(session, reflection_id=reflection_id)}
+    chosen = {tag.code for tag in await tags_for(session=session, reflection_id=reflection_id)}
     for suggestion in suggestions:
         if suggestion.code in chosen:
             continue
@@ -56,10 +56,14 @@ async def replace_suggestions(
     await session.flush()
 
 
-async def toggle(session: AsyncSession, *, reflection_id: int, code: str, kind: str) -> bool:
+async def toggle(*, session: AsyncSession, reflection_id: int, code: str, kind: str) -> bool:
     """Flips a code on or off as the tutor's own choice; returns whether it now applies."""
     existing = next(
-        (tag for tag in await tags_for(session, reflection_id=reflection_id) if tag.code == code),
+        (
+            tag
+            for tag in await tags_for(session=session, reflection_id=reflection_id)
+            if tag.code == code
+        ),
         None,
     )
     if existing is None:

@@ -11,17 +11,17 @@ from storage.models import Tutor
 from storage.vocabulary import Awaiting, OnboardingStep, Role, ShareLevel
 
 
-async def get_tutor(session: AsyncSession, *, telegram_user_id: int) -> Tutor | None:
+async def get_tutor(*, session: AsyncSession, telegram_user_id: int) -> Tutor | None:
     result = await session.execute(select(Tutor).where(Tutor.telegram_user_id == telegram_user_id))
     return result.scalar_one_or_none()
 
 
-async def all_tutors(session: AsyncSession) -> Sequence[Tutor]:
+async def all_tutors(*, session: AsyncSession) -> Sequence[Tutor]:
     """Everyone who has consented, for matching names written outside Telegram."""
     return (await session.execute(select(Tutor).order_by(Tutor.id))).scalars().all()
 
 
-async def require(session: AsyncSession, *, tutor_id: int) -> Tutor:
+async def require(*, session: AsyncSession, tutor_id: int) -> Tutor:
     """The tutor the identity gate has already found; gone only if erased mid-update."""
     tutor = await session.get(Tutor, tutor_id)
     if tutor is None:
@@ -30,8 +30,8 @@ async def require(session: AsyncSession, *, tutor_id: int) -> Tutor:
 
 
 async def create_tutor(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     telegram_user_id: int,
     display_name: str,
     timezone: str,
@@ -57,13 +57,13 @@ async def create_tutor(
     return tutor
 
 
-async def set_awaiting(session: AsyncSession, *, tutor_id: int, awaiting: Awaiting | None) -> None:
+async def set_awaiting(*, session: AsyncSession, tutor_id: int, awaiting: Awaiting | None) -> None:
     """Remembers what the tutor's next message means (a name, a correction) across restarts."""
     tutor = await session.get(Tutor, tutor_id)
     if tutor is not None:
         tutor.awaiting = awaiting
 
 
-async def delete_tutor(session: AsyncSession, *, tutor_id: int) -> None:
+async def delete_tutor(*, session: AsyncSession, tutor_id: int) -> None:
     """Erases a tutor and, by cascade, everything they wrote."""
     await session.execute(delete(Tutor).where(Tutor.id == tutor_id))

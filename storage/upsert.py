@@ -9,10 +9,10 @@ from sqlalchemy.orm import DeclarativeBase
 
 
 async def insert_if_absent(
+    *,
     session: AsyncSession,
     model: type[DeclarativeBase],
     values: dict[str, Any],
-    *,
     keys: list[str],
     returning: str = "id",
 ) -> int | None:

@@ -65,13 +65,15 @@ async def stream(
     after = 0
     while True:
         async with db.transaction() as session:
-            rows = await exports.page(session, selection=selection, after_id=after, limit=page)
+            rows = await exports.page(
+                session=session, selection=selection, after_id=after, limit=page
+            )
             if not rows:
                 return
             ids = [row.id for row in rows]
-            tags = await exports.applied_tags(session, reflection_ids=ids)
+            tags = await exports.applied_tags(session=session, reflection_ids=ids)
             groups = await exports.group_names(
-                session, tutor_ids=sorted({row.tutor_id for row in rows})
+                session=session, tutor_ids=sorted({row.tutor_id for row in rows})
             )
         for row in rows:
             yield to_record(row, tags[row.id], groups[row.tutor_id], include_names)

@@ -90,7 +90,7 @@ async def export(
         count = await asyncio.to_thread(writer.close)
     async with db.transaction() as session:
         await audit.record(
-            session,
+            session=session,
             action="export",
             actor_telegram_id=actor_telegram_id,
             detail=_detail(request, count),

@@ -123,21 +123,21 @@ async def seed(session: AsyncSession, *, tagger: Tagger, chat_id: int) -> Demo:
         group_id = await seed_week(session, tagger=tagger, monday=monday, until=now)
         await _person(session, *COORDINATOR, role=Role.COORDINATOR, since=now)
         await _teaching_weeks(session)
-        group, seeded = await group_store.get_group(session, group_id=group_id), True
+        group, seeded = await group_store.get_group(session=session, group_id=group_id), True
         assert group is not None
     linked = group.telegram_chat_id
     if linked is None:
-        await group_store.link_chat(session, group_id=group.id, chat_id=chat_id)
+        await group_store.link_chat(session=session, group_id=group.id, chat_id=chat_id)
     return Demo(group.id, linked if linked is not None else chat_id, seeded)
 
 
 async def _teaching_weeks(session: AsyncSession) -> None:
     """Regular sessions, so "next session end" on the sandbox page has something to jump to."""
     for user_id, weekday, starts, ends, place in TEACHING:
-        tutor = await tutor_store.get_tutor(session, telegram_user_id=user_id)
+        tutor = await tutor_store.get_tutor(session=session, telegram_user_id=user_id)
         assert tutor is not None
         await schedules.add_session(
-            session,
+            session=session,
             tutor_id=tutor.id,
             weekday=weekday,
             starts_minute=starts,
@@ -148,7 +148,7 @@ async def _teaching_weeks(session: AsyncSession) -> None:
 
 async def queue_digest(session: AsyncSession, *, group_id: int) -> int:
     """This week's digest, queued by hand for the running bot: the linked chat and the lead."""
-    group = await group_store.get_group(session, group_id=group_id)
+    group = await group_store.get_group(session=session, group_id=group_id)
     assert group is not None
     now = utcnow()
     week = digests.Week.containing(now, group.timezone)
@@ -159,10 +159,10 @@ async def _person(
     session: AsyncSession, user_id: int, name: str, *, role: Role, since: datetime
 ) -> Tutor:
     """A persona who already set up is kept as they are; anyone else arrives set up."""
-    tutor = await tutor_store.get_tutor(session, telegram_user_id=user_id)
+    tutor = await tutor_store.get_tutor(session=session, telegram_user_id=user_id)
     if tutor is None:
         tutor = await tutor_store.create_tutor(
-            session,
+            session=session,
             telegram_user_id=user_id,
             display_name=name,
             timezone=TIMEZONE,
@@ -183,14 +183,16 @@ async def seed_week(
     for user_id, name, lead in PEOPLE:
         role = Role.LEAD if lead else Role.TUTOR
         tutor = await _person(session, user_id, name, role=role, since=monday)
-        await group_store.add_member(session, group_id=made.id, tutor_id=tutor.id, is_lead=lead)
+        await group_store.add_member(
+            session=session, group_id=made.id, tutor_id=tutor.id, is_lead=lead
+        )
         await groups.refresh_role(session, tutor_id=tutor.id)
     times = entry_times(monday, until)
     for number, (user_id, _, level, text) in enumerate(WEEK, start=1):
-        author = await tutor_store.get_tutor(session, telegram_user_id=user_id)
+        author = await tutor_store.get_tutor(session=session, telegram_user_id=user_id)
         assert author is not None
         entry, _ = await reflection_store.add_reflection(
-            session,
+            session=session,
             tutor_id=author.id,
             chat_id=user_id,
             message_id=FIRST_MESSAGE_ID + number,

@@ -44,7 +44,7 @@ def last_due(group: PeerGroup, now: datetime) -> datetime:
 async def recipients(session: AsyncSession, *, group: PeerGroup) -> list[Recipient]:
     """The linked chat gets the group's copy and each lead their own privately; with no chat
     linked, every member gets theirs privately."""
-    people = await group_store.member_chats(session, group_id=group.id)
+    people = await group_store.member_chats(session=session, group_id=group.id)
     leads = [Recipient(chat, True) for chat, is_lead in people if is_lead]
     if group.telegram_chat_id is not None:
         return [Recipient(group.telegram_chat_id, False), *leads]
@@ -54,10 +54,10 @@ async def recipients(session: AsyncSession, *, group: PeerGroup) -> list[Recipie
 async def plan_due(session: AsyncSession, *, now: datetime) -> int:
     """Plans every digest now due; returns how many sends were added."""
     added = 0
-    for group in await group_store.all_groups(session):
+    for group in await group_store.all_groups(session=session):
         due = last_due(group, now)
         marker = f"digest:{group.id}:{due:%Y%m%dT%H%MZ}"
-        if due >= group.created_at and not await sends.planned(session, key=marker):
+        if due >= group.created_at and not await sends.planned(session=session, key=marker):
             added += await _plan_group(session, group, due, marker, late=now - due > TOO_LATE)
     return added
 
@@ -73,7 +73,7 @@ async def _plan_group(
     else:
         added = await _plan_copies(session, group, week, due, key=marker)
     await sends.plan(
-        session,
+        session=session,
         key=marker,
         kind=SendKind.DIGEST,
         chat_id=0,
@@ -96,7 +96,7 @@ async def _plan_copies(
     added = 0
     for person in await recipients(session, group=group):
         added += await sends.plan(
-            session,
+            session=session,
             key=f"{key}:{person.chat_id}",
             kind=SendKind.DIGEST,
             chat_id=person.chat_id,

@@ -93,7 +93,7 @@ class Digest:
 async def build(
     session: AsyncSession, *, group_id: int, week: Week, for_lead: bool, codebook: Codebook
 ) -> Digest | None:
-    group = await group_store.get_group(session, group_id=group_id)
+    group = await group_store.get_group(session=session, group_id=group_id)
     if group is None:
         return None
     entries = await _entries(session, group_id, week, group.timezone)
@@ -104,7 +104,7 @@ async def build(
         week=week,
         first_day=week.monday(),
         for_lead=for_lead,
-        members=await store.member_count(session, group_id=group_id),
+        members=await store.member_count(session=session, group_id=group_id),
         entries=len(entries),
         reflected=len({entry.tutor_id for entry in entries}),
         reflected_names=_names(entries) if for_lead else (),
@@ -118,7 +118,7 @@ async def _entries(
     session: AsyncSession, group_id: int, week: Week, timezone: str
 ) -> list[store.WeekEntry]:
     start, end = week.bounds(timezone)
-    return await store.week_entries(session, group_id=group_id, start=start, end=end)
+    return await store.week_entries(session=session, group_id=group_id, start=start, end=end)
 
 
 def _readable(level: ShareLevel, for_lead: bool) -> bool:

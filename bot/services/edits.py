@@ -43,7 +43,7 @@ async def apply_edit(
     tagger: Tagger,
 ) -> EditOutcome:
     """Re-tags an edited entry (the tutor's own tag choices stay); the audit notes only the fact."""
-    entry = await store.get_by_message(session, chat_id=chat_id, message_id=message_id)
+    entry = await store.get_by_message(session=session, chat_id=chat_id, message_id=message_id)
     if entry is not None and entry.tutor_id == who.tutor_id and entry.source == EntrySource.TEXT:
         entry.text, entry.status = text, ReflectionStatus.READY
         review = await auto_tag(session, reflection=entry, tagger=tagger)
@@ -60,7 +60,7 @@ async def apply_edit(
 
 async def _audit(session: AsyncSession, who: Identity, reflection_id: int) -> None:
     await audit.record(
-        session,
+        session=session,
         action="entry_edited",
         actor_telegram_id=who.telegram_user_id,
         detail={"reflection_id": reflection_id},

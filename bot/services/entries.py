@@ -91,7 +91,7 @@ async def receive_text(
 ) -> TextOutcome:
     """A pending correction takes the text; otherwise it is a new entry, tagged at once."""
     if who.is_awaiting(AwaitingKind.CORRECTION):
-        tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+        tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
         corrected = await apply_correction(session, tutor=tutor, text=text)
         if corrected is not None and corrected.missed:
             return TextOutcome(TextKind.FIX_NOT_FOUND, corrected.entry, 0, None)
@@ -99,7 +99,7 @@ async def receive_text(
             review = await auto_tag(session, reflection=corrected.entry, tagger=tagger)
             return TextOutcome(TextKind.CORRECTED, corrected.entry, 0, review)
     reflection, is_new = await store.add_reflection(
-        session,
+        session=session,
         tutor_id=who.tutor_id,
         chat_id=chat_id,
         message_id=message_id,
@@ -108,7 +108,7 @@ async def receive_text(
         text=text,
     )
     since = start_of_week(who.timezone)
-    count = await store.count_since(session, tutor_id=who.tutor_id, since=since)
+    count = await store.count_since(session=session, tutor_id=who.tutor_id, since=since)
     if not is_new and reflection.reply_message_id is not None:
         return TextOutcome(TextKind.DUPLICATE, reflection, count, None)
     # New, or redelivered after a crash that came before the tutor saw our answer.
@@ -129,7 +129,7 @@ async def history(
     session: AsyncSession, *, who: Identity, limit: int = 5
 ) -> list[tuple[Reflection, Review]]:
     """The latest entries, each with its tags and sharing as the review shows them."""
-    recent = await store.recent_reflections(session, tutor_id=who.tutor_id, limit=limit)
+    recent = await store.recent_reflections(session=session, tutor_id=who.tutor_id, limit=limit)
     return [(entry, await review_of(session, reflection=entry)) for entry in recent]
 
 
@@ -151,7 +151,10 @@ def preview(text: str | None, width: int = 70) -> str:
 
 async def is_saved(session: AsyncSession, *, chat_id: int, message_id: int) -> bool:
     """Whether this message became an entry, so an apology never asks for it again."""
-    return await store.get_by_message(session, chat_id=chat_id, message_id=message_id) is not None
+    return (
+        await store.get_by_message(session=session, chat_id=chat_id, message_id=message_id)
+        is not None
+    )
 
 
 async def remember_reply(session: AsyncSession, *, reflection_id: int, message_id: int) -> None:
@@ -187,7 +190,7 @@ async def auto_tag(session: AsyncSession, *, reflection: Reflection, tagger: Tag
         if match.applies
     ]
     await tag_store.replace_suggestions(
-        session, reflection_id=reflection.id, suggestions=suggestions
+        session=session, reflection_id=reflection.id, suggestions=suggestions
     )
     return await review_of(session, reflection=reflection)
 
@@ -196,7 +199,7 @@ async def review_of(
     session: AsyncSession, *, reflection: Reflection, expanded: bool = False
 ) -> Review:
     """The review keyboard's state, read fresh so every tap shows the truth."""
-    rows = await tag_store.tags_for(session, reflection_id=reflection.id)
+    rows = await tag_store.tags_for(session=session, reflection_id=reflection.id)
     codes = frozenset(tag_store.applied_codes(rows))
     seen = frozenset(row.code for row in rows)
     return Review(
@@ -234,7 +237,9 @@ async def change_review(
         return None
     known = codebook.get(change.code) if change.code else None
     if known is not None:
-        await tag_store.toggle(session, reflection_id=entry.id, code=known.id, kind=known.kind)
+        await tag_store.toggle(
+            session=session, reflection_id=entry.id, code=known.id, kind=known.kind
+        )
     review = await review_of(session, reflection=entry, expanded=change.expanded)
     wanted = change.share
     if (
@@ -266,7 +271,9 @@ async def confirm_tags(
 async def own_entry(
     session: AsyncSession, *, who: Identity, reflection_id: int
 ) -> Reflection | None:
-    return await store.get_reflection(session, reflection_id=reflection_id, tutor_id=who.tutor_id)
+    return await store.get_reflection(
+        session=session, reflection_id=reflection_id, tutor_id=who.tutor_id
+    )
 
 
 async def begin_correction(
@@ -278,7 +285,7 @@ async def begin_correction(
     if entry is None:
         return None
     await tutor_store.set_awaiting(
-        session,
+        session=session,
         tutor_id=who.tutor_id,
         awaiting={"kind": AwaitingKind.CORRECTION, "reflection_id": reflection_id},
     )
@@ -298,7 +305,7 @@ async def apply_correction(session: AsyncSession, *, tutor: Tutor, text: str) ->
     if awaiting is None or awaiting["kind"] != AwaitingKind.CORRECTION:
         return None
     entry = await store.get_reflection(
-        session, reflection_id=int(awaiting["reflection_id"]), tutor_id=tutor.id
+        session=session, reflection_id=int(awaiting["reflection_id"]), tutor_id=tutor.id
     )
     fix = corrections.as_fix(text)
     new_text = corrections.applied(entry.text or "", fix) if entry and fix else text
@@ -322,17 +329,17 @@ async def delete_entry(
     entry = await own_entry(session, who=who, reflection_id=reflection_id)
     if entry is None:
         return None
-    paths = await job_store.audio_paths(session, reflection_ids=[entry.id])
+    paths = await job_store.audio_paths(session=session, reflection_ids=[entry.id])
     await session.delete(entry)
     return [Path(path) for path in paths]
 
 
 async def retry_transcription(session: AsyncSession, *, who: Identity, job_id: int | None) -> int:
     """Retries one failed job of this tutor's, or all of them when no id is given."""
-    failed = await job_store.failed_jobs(session, tutor_id=who.tutor_id)
+    failed = await job_store.failed_jobs(session=session, tutor_id=who.tutor_id)
     chosen = [job for job in failed if job_id is None or job.id == job_id]
     for job in chosen:
-        await job_store.retry_failed(session, job_id=job.id)
+        await job_store.retry_failed(session=session, job_id=job.id)
         entry = await session.get(Reflection, job.reflection_id)
         if entry is not None:
             entry.status = ReflectionStatus.TRANSCRIBING

@@ -72,14 +72,18 @@ async def create(
     session: AsyncSession, *, name: str, timezone: str, lead_user_ids: tuple[int, ...] = ()
 ) -> NewGroup:
     """A group with a fresh invite; named leads who have not consented yet are kept waiting."""
-    group = await store.create_group(session, name=clean_name(name), timezone=timezone)
+    group = await store.create_group(session=session, name=clean_name(name), timezone=timezone)
     invite = await issue_invite(session, group_id=group.id)
     for user_id in lead_user_ids:
-        tutor = await tutor_store.get_tutor(session, telegram_user_id=user_id)
+        tutor = await tutor_store.get_tutor(session=session, telegram_user_id=user_id)
         if tutor is None:
-            await store.add_pending_lead(session, group_id=group.id, telegram_user_id=user_id)
+            await store.add_pending_lead(
+                session=session, group_id=group.id, telegram_user_id=user_id
+            )
         else:
-            await store.add_member(session, group_id=group.id, tutor_id=tutor.id, is_lead=True)
+            await store.add_member(
+                session=session, group_id=group.id, tutor_id=tutor.id, is_lead=True
+            )
             await refresh_role(session, tutor_id=tutor.id)
     return NewGroup(group.id, group.name, invite.code)
 
@@ -89,7 +93,7 @@ async def issue_invite(
 ) -> InviteCode:
     expires = utcnow() + INVITE_LIFETIME
     return await store.add_invite(
-        session, group_id=group_id, code=new_code(), expires_at=expires, max_uses=max_uses
+        session=session, group_id=group_id, code=new_code(), expires_at=expires, max_uses=max_uses
     )
 
 
@@ -97,7 +101,7 @@ async def check_invite(
     session: AsyncSession, *, code: str
 ) -> tuple[JoinOutcome, InviteCode | None]:
     """Whether a code would let someone in now; a revoked code reads as unknown."""
-    invite = await store.find_invite(session, code=code.strip())
+    invite = await store.find_invite(session=session, code=code.strip())
     if invite is None or invite.revoked_at is not None:
         return JoinOutcome.UNKNOWN, None
     if invite.expires_at <= utcnow():
@@ -111,9 +115,9 @@ async def join(session: AsyncSession, *, who: Identity, code: str) -> Joined:
     outcome, invite = await check_invite(session, code=code)
     if invite is None:
         return Joined(outcome)
-    group = await store.get_group(session, group_id=invite.group_id)
+    group = await store.get_group(session=session, group_id=invite.group_id)
     assert group is not None  # the invite row cascades with its group
-    if not await store.add_member(session, group_id=group.id, tutor_id=who.tutor_id):
+    if not await store.add_member(session=session, group_id=group.id, tutor_id=who.tutor_id):
         return Joined(JoinOutcome.ALREADY, group.name)
     invite.uses += 1
     return Joined(JoinOutcome.JOINED, group.name)
@@ -121,11 +125,13 @@ async def join(session: AsyncSession, *, who: Identity, code: str) -> Joined:
 
 async def after_onboarding(session: AsyncSession, *, who: Identity) -> list[str]:
     """Joins the group a deep link named, and any group a coordinator made them lead of."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     joined: list[str] = []
-    for group_id in await store.claim_pending_leads(session, telegram_user_id=who.telegram_user_id):
-        await store.add_member(session, group_id=group_id, tutor_id=tutor.id, is_lead=True)
-        group = await store.get_group(session, group_id=group_id)
+    for group_id in await store.claim_pending_leads(
+        session=session, telegram_user_id=who.telegram_user_id
+    ):
+        await store.add_member(session=session, group_id=group_id, tutor_id=tutor.id, is_lead=True)
+        group = await store.get_group(session=session, group_id=group_id)
         joined += [group.name] if group else []
     await refresh_role(session, tutor_id=tutor.id)
     if tutor.pending_invite:
@@ -137,30 +143,34 @@ async def after_onboarding(session: AsyncSession, *, who: Identity) -> list[str]
 
 async def remember_invite(session: AsyncSession, *, who: Identity, code: str) -> None:
     """A deep link opened before setting up is done: used once the last step is answered."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     tutor.pending_invite = code.strip()[:32]
 
 
 async def refresh_role(session: AsyncSession, *, tutor_id: int) -> None:
     """Lead while they lead any group; a coordinator stays a coordinator."""
-    tutor = await tutor_store.require(session, tutor_id=tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=tutor_id)
     if tutor.role == Role.COORDINATOR:
         return
-    leads = await store.leads_any_group(session, tutor_id=tutor_id)
+    leads = await store.leads_any_group(session=session, tutor_id=tutor_id)
     tutor.role = Role.LEAD if leads else Role.TUTOR
 
 
 async def manageable(session: AsyncSession, *, who: Identity) -> list[PeerGroup]:
     """Every group for a coordinator; the groups they lead for a lead."""
     if who.role == Role.COORDINATOR:
-        return list(await store.all_groups(session))
-    return [group for group, lead in await store.groups_of(session, tutor_id=who.tutor_id) if lead]
+        return list(await store.all_groups(session=session))
+    return [
+        group
+        for group, lead in await store.groups_of(session=session, tutor_id=who.tutor_id)
+        if lead
+    ]
 
 
 async def may_manage(session: AsyncSession, *, who: Identity, group_id: int) -> bool:
     if who.role == Role.COORDINATOR:
-        return await store.get_group(session, group_id=group_id) is not None
-    member = await store.membership(session, group_id=group_id, tutor_id=who.tutor_id)
+        return await store.get_group(session=session, group_id=group_id) is not None
+    member = await store.membership(session=session, group_id=group_id, tutor_id=who.tutor_id)
     return member is not None and member.is_lead
 
 
@@ -168,10 +178,10 @@ async def view(session: AsyncSession, *, who: Identity, group_id: int) -> GroupV
     """The group as its lead or a coordinator sees it; None for anyone else."""
     if not await may_manage(session, who=who, group_id=group_id):
         return None
-    group = await store.get_group(session, group_id=group_id)
+    group = await store.get_group(session=session, group_id=group_id)
     assert group is not None
     week_start = start_of_week(group.timezone)
-    invite = await store.live_invite(session, group_id=group_id, now=utcnow())
+    invite = await store.live_invite(session=session, group_id=group_id, now=utcnow())
     return GroupView(
         id=group.id,
         name=group.name,
@@ -180,12 +190,12 @@ async def view(session: AsyncSession, *, who: Identity, group_id: int) -> GroupV
         digest_minute=group.digest_minute,
         linked=group.telegram_chat_id is not None,
         invite_code=invite.code if invite else None,
-        members=await store.members(session, group_id=group_id, since=week_start),
+        members=await store.members(session=session, group_id=group_id, since=week_start),
     )
 
 
 async def leave(session: AsyncSession, *, who: Identity, group_id: int) -> bool:
-    removed = await store.remove_member(session, group_id=group_id, tutor_id=who.tutor_id)
+    removed = await store.remove_member(session=session, group_id=group_id, tutor_id=who.tutor_id)
     await refresh_role(session, tutor_id=who.tutor_id)
     return removed
 
@@ -194,7 +204,7 @@ async def remove(session: AsyncSession, *, who: Identity, group_id: int, tutor_i
     """A lead or coordinator takes someone out of the group."""
     if not await may_manage(session, who=who, group_id=group_id):
         return False
-    removed = await store.remove_member(session, group_id=group_id, tutor_id=tutor_id)
+    removed = await store.remove_member(session=session, group_id=group_id, tutor_id=tutor_id)
     await refresh_role(session, tutor_id=tutor_id)
     return removed
 
@@ -203,7 +213,7 @@ async def make_lead(session: AsyncSession, *, who: Identity, group_id: int, tuto
     """Only a coordinator appoints leads, and only from the group's members."""
     if who.role != Role.COORDINATOR:
         return False
-    member = await store.membership(session, group_id=group_id, tutor_id=tutor_id)
+    member = await store.membership(session=session, group_id=group_id, tutor_id=tutor_id)
     if member is None:
         return False
     member.is_lead = True
@@ -215,7 +225,7 @@ async def new_invite(session: AsyncSession, *, who: Identity, group_id: int) -> 
     """Revokes the old codes and issues a fresh one."""
     if not await may_manage(session, who=who, group_id=group_id):
         return None
-    await store.revoke_invites(session, group_id=group_id, now=utcnow())
+    await store.revoke_invites(session=session, group_id=group_id, now=utcnow())
     return (await issue_invite(session, group_id=group_id)).code
 
 
@@ -228,8 +238,8 @@ async def link(
     _, invite = await check_invite(session, code=code)
     if invite is None or not await may_manage(session, who=who, group_id=invite.group_id):
         return None
-    await store.link_chat(session, group_id=invite.group_id, chat_id=chat_id)
-    return await store.get_group(session, group_id=invite.group_id)
+    await store.link_chat(session=session, group_id=invite.group_id, chat_id=chat_id)
+    return await store.get_group(session=session, group_id=invite.group_id)
 
 
 async def change_digest(
@@ -237,7 +247,7 @@ async def change_digest(
 ) -> bool:
     if not await may_manage(session, who=who, group_id=group_id):
         return False
-    group = await store.get_group(session, group_id=group_id)
+    group = await store.get_group(session=session, group_id=group_id)
     assert group is not None
     group.digest_weekday, group.digest_minute = weekday % 7, minute % (24 * 60)
     return True
@@ -249,7 +259,7 @@ async def change_timezone(
     """The digest's day and time then follow that zone's clock."""
     if not await may_manage(session, who=who, group_id=group_id):
         return False
-    group = await store.get_group(session, group_id=group_id)
+    group = await store.get_group(session=session, group_id=group_id)
     assert group is not None
     group.timezone = timezone
     return True
@@ -258,30 +268,31 @@ async def change_timezone(
 async def mine(session: AsyncSession, *, who: Identity) -> list[tuple[int, str]]:
     """The groups someone belongs to, as (id, name)."""
     return [
-        (group.id, group.name) for group, _ in await store.groups_of(session, tutor_id=who.tutor_id)
+        (group.id, group.name)
+        for group, _ in await store.groups_of(session=session, tutor_id=who.tutor_id)
     ]
 
 
 async def name_of(session: AsyncSession, *, group_id: int) -> str | None:
-    group = await store.get_group(session, group_id=group_id)
+    group = await store.get_group(session=session, group_id=group_id)
     return group.name if group else None
 
 
 async def is_linked(session: AsyncSession, *, chat_id: int) -> bool:
-    return await store.group_for_chat(session, chat_id=chat_id) is not None
+    return await store.group_for_chat(session=session, chat_id=chat_id) is not None
 
 
 async def summaries(session: AsyncSession) -> list[dict[str, object]]:
     """Every group in one line each, for the command line: no names of members, only counts."""
     now, rows = utcnow(), []
-    for group in await store.all_groups(session):
-        invite = await store.live_invite(session, group_id=group.id, now=now)
+    for group in await store.all_groups(session=session):
+        invite = await store.live_invite(session=session, group_id=group.id, now=now)
         rows.append(
             {
                 "id": group.id,
                 "name": group.name,
                 "timezone": group.timezone,
-                "members": await digest_store.member_count(session, group_id=group.id),
+                "members": await digest_store.member_count(session=session, group_id=group.id),
                 "invite_code": invite.code if invite else None,
                 "linked_chat": group.telegram_chat_id is not None,
             }
@@ -291,7 +302,7 @@ async def summaries(session: AsyncSession) -> list[dict[str, object]]:
 
 async def by_name(session: AsyncSession, *, name: str) -> PeerGroup | None:
     """Exact name first, then ignoring case; the command line names groups this way."""
-    everyone = await store.all_groups(session)
+    everyone = await store.all_groups(session=session)
     wanted = clean_name(name)
     exact = [group for group in everyone if group.name == wanted]
     loose = [group for group in everyone if group.name.lower() == wanted.lower()]

@@ -85,7 +85,7 @@ async def draft_of(session: AsyncSession, *, tutor: Tutor) -> Reflection | None:
     if awaiting is None or awaiting["kind"] != AwaitingKind.GUIDED:
         return None
     return await store.get_reflection(
-        session, reflection_id=int(awaiting["reflection_id"]), tutor_id=tutor.id
+        session=session, reflection_id=int(awaiting["reflection_id"]), tutor_id=tutor.id
     )
 
 
@@ -110,7 +110,7 @@ async def _start(
     session: AsyncSession, *, tutor: Tutor, prompt_set: PromptSet, chat_id: int, message_id: int
 ) -> Step:
     draft, _ = await store.add_reflection(
-        session,
+        session=session,
         tutor_id=tutor.id,
         chat_id=chat_id,
         message_id=message_id,
@@ -240,7 +240,7 @@ async def edit_answer(
 ) -> int | None:
     """An edited answer replaces the one it made; returns its entry's id, None if it made none."""
     for entry in await store.recent_by_source(
-        session, tutor_id=who.tutor_id, source=EntrySource.GUIDED, limit=EDITABLE_ENTRIES
+        session=session, tutor_id=who.tutor_id, source=EntrySource.GUIDED, limit=EDITABLE_ENTRIES
     ):
         parts = entry.parts or []
         index = next((n for n, p in enumerate(parts) if p.get("message_id") == message_id), None)
@@ -263,7 +263,7 @@ async def begin(
     message_id: int,
 ) -> Turn:
     """Starts a set, unless a recent draft is open: then the tutor chooses to carry on or not."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     draft = await draft_of(session, tutor=tutor)
     if draft is not None and not is_stale(draft, config.timeout_hours):
         step = current_step(tutor, draft, config.set_of(draft))
@@ -281,7 +281,7 @@ async def begin(
 
 
 async def carry_on(session: AsyncSession, *, who: Identity, config: Settings) -> Turn | None:
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     draft = await draft_of(session, tutor=tutor)
     if draft is None:
         return None
@@ -302,7 +302,7 @@ async def answer(
     The same message (Telegram delivering it again, or a second tap on one Skip button)
     counts once: the tutor is shown where they are instead.
     """
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     draft = await draft_of(session, tutor=tutor)
     if draft is None:
         return None
@@ -327,7 +327,7 @@ async def stop(
     session: AsyncSession, *, who: Identity, tagger: Tagger, drop_correction: bool
 ) -> Turn | None:
     """Ends the draft early, keeping whatever was answered; /cancel also drops a correction."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     draft = await draft_of(session, tutor=tutor)
     if drop_correction:
         tutor.awaiting = None
@@ -357,7 +357,7 @@ async def start_afresh(
 
 async def close_if_stale(session: AsyncSession, *, who: Identity, config: Settings) -> bool:
     """Saves an old, abandoned draft as it is, so today's message starts something new."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     draft = await draft_of(session, tutor=tutor)
     if draft is None or not is_stale(draft, config.timeout_hours):
         return False

@@ -35,7 +35,7 @@ class Identity:
 
 async def resolve(session: AsyncSession, *, telegram_user_id: int) -> Identity | None:
     """None for someone who has never consented (or has erased everything)."""
-    tutor = await tutor_store.get_tutor(session, telegram_user_id=telegram_user_id)
+    tutor = await tutor_store.get_tutor(session=session, telegram_user_id=telegram_user_id)
     return None if tutor is None else identity_of(tutor)
 
 

@@ -67,10 +67,10 @@ async def give_consent(
     session: AsyncSession, *, user_id: int, first_name: str, defaults: NewcomerDefaults
 ) -> Consent:
     """Creates the tutor on the consent tap; a second tap finds the same row and its record."""
-    tutor = await tutor_store.get_tutor(session, telegram_user_id=user_id)
+    tutor = await tutor_store.get_tutor(session=session, telegram_user_id=user_id)
     if tutor is None:
         tutor = await tutor_store.create_tutor(
-            session,
+            session=session,
             telegram_user_id=user_id,
             display_name=first_name or "friend",
             timezone=defaults.timezone,
@@ -84,7 +84,7 @@ async def give_consent(
 
 async def answer_step(session: AsyncSession, *, who: Identity, answer: str) -> StepAnswer | None:
     """A typed line: a time zone once we asked for one, otherwise a name; None once set up."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     if tutor.onboarding_step == OnboardingStep.DONE:
         return None
     if tutor.onboarding_step == OnboardingStep.TIMEZONE:
@@ -111,7 +111,7 @@ async def confirm(session: AsyncSession, *, who: Identity) -> Identity | None:
 
 
 async def _move(session: AsyncSession, who: Identity, step: OnboardingStep) -> Identity | None:
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     if tutor.onboarding_step == OnboardingStep.DONE:
         return None
     tutor.onboarding_step = step

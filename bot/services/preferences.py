@@ -10,5 +10,5 @@ from storage.vocabulary import ShareLevel
 
 
 async def set_default_share(session: AsyncSession, *, who: Identity, level: ShareLevel) -> None:
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     tutor.default_share_level = level

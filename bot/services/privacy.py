@@ -38,10 +38,10 @@ class MyData:
 
 async def export(session: AsyncSession, *, who: Identity) -> MyData:
     """All a tutor's data, as a subject access request would want it; the download is audited."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
-    entries = await store.all_reflections(session, tutor_id=tutor.id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
+    entries = await store.all_reflections(session=session, tutor_id=tutor.id)
     reflections = [await _entry(session, entry) for entry in entries]
-    history = await audit.by_actor(session, telegram_user_id=tutor.telegram_user_id)
+    history = await audit.by_actor(session=session, telegram_user_id=tutor.telegram_user_id)
     document = {
         "exported_at": utcnow().isoformat(),
         "profile": {
@@ -62,7 +62,7 @@ async def export(session: AsyncSession, *, who: Identity) -> MyData:
                 "ends_minute": row.ends_minute,
                 "place": row.place,
             }
-            for row in await schedules.sessions_of(session, tutor_id=tutor.id)
+            for row in await schedules.sessions_of(session=session, tutor_id=tutor.id)
         ],
         "reflections": reflections,
         "audit_log": [
@@ -71,12 +71,12 @@ async def export(session: AsyncSession, *, who: Identity) -> MyData:
         ],
     }
     await audit.record(
-        session,
+        session=session,
         action="tutor_export",
         actor_telegram_id=tutor.telegram_user_id,
         detail={"reflections": len(entries)},
     )
-    audio = await job_store.tutor_audio_paths(session, tutor_id=tutor.id)
+    audio = await job_store.tutor_audio_paths(session=session, tutor_id=tutor.id)
     return MyData(document, [Path(path) for path in audio])
 
 
@@ -91,19 +91,21 @@ def zip_audio(paths: list[Path]) -> bytes:
 
 
 async def count(session: AsyncSession, *, who: Identity) -> int:
-    return await store.count_reflections(session, tutor_id=who.tutor_id)
+    return await store.count_reflections(session=session, tutor_id=who.tutor_id)
 
 
 async def forget(session: AsyncSession, *, who: Identity) -> list[Path]:
     """Deletes the tutor and every entry; returns kept audio files to remove after commit."""
-    paths = await job_store.tutor_audio_paths(session, tutor_id=who.tutor_id)
-    await audit.record(session, action="tutor_erased", actor_telegram_id=who.telegram_user_id)
-    await tutor_store.delete_tutor(session, tutor_id=who.tutor_id)
+    paths = await job_store.tutor_audio_paths(session=session, tutor_id=who.tutor_id)
+    await audit.record(
+        session=session, action="tutor_erased", actor_telegram_id=who.telegram_user_id
+    )
+    await tutor_store.delete_tutor(session=session, tutor_id=who.tutor_id)
     return [Path(path) for path in paths]
 
 
 async def _entry(session: AsyncSession, entry: Reflection) -> dict[str, Any]:
-    tag_rows = await tag_store.tags_for(session, reflection_id=entry.id)
+    tag_rows = await tag_store.tags_for(session=session, reflection_id=entry.id)
     return {
         "created_at": entry.created_at.isoformat(),
         "source": entry.source,
@@ -113,7 +115,7 @@ async def _entry(session: AsyncSession, entry: Reflection) -> dict[str, Any]:
         "guided_answers": entry.parts,
         "audio": [
             {"file": f"{AUDIO_FOLDER}/{Path(path).name}", "seconds": seconds}
-            for path, seconds in await job_store.kept_audio(session, reflection_id=entry.id)
+            for path, seconds in await job_store.kept_audio(session=session, reflection_id=entry.id)
         ],
         "tags": [
             {"code": tag.code, "applied": tag.applied, "set_by": tag.source} for tag in tag_rows

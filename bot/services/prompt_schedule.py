@@ -136,7 +136,7 @@ def is_paused(tutor: Tutor, moment: datetime) -> bool:
 async def plan_due(session: AsyncSession, *, now: datetime, rules: Rules) -> int:
     """Plans every prompt and reminder now due; returns how many will be sent."""
     seen = await sends.keys_since(
-        session, kinds=NUDGES, since=now - timedelta(days=LOOK_BACK_DAYS + 2)
+        session=session, kinds=NUDGES, since=now - timedelta(days=LOOK_BACK_DAYS + 2)
     )
     added = 0
     for nudge in await _owed(session, now, rules):
@@ -147,7 +147,7 @@ async def plan_due(session: AsyncSession, *, now: datetime, rules: Rules) -> int
 
 async def _owed(session: AsyncSession, now: datetime, rules: Rules) -> list[Nudge]:
     owed: list[Nudge] = []
-    for tutor, rows in await schedules.prompted_tutors(session):
+    for tutor, rows in await schedules.prompted_tutors(session=session):
         if tutor.reminder_style == ReminderStyle.AFTER_SESSION:
             owed.extend(session_nudges(tutor, rows, now, rules))
         else:
@@ -164,7 +164,7 @@ async def _plan(session: AsyncSession, nudge: Nudge, now: datetime) -> int:
     elif is_paused(nudge.tutor, nudge.moment):
         status = SendStatus.SKIPPED
     await sends.plan(
-        session,
+        session=session,
         key=nudge.key,
         kind=nudge.kind,
         chat_id=nudge.tutor.telegram_user_id,

@@ -25,15 +25,17 @@ async def purge(db: Database, *, days: int, now: datetime) -> Purged:
     cutoff, purged = now - timedelta(days=days), Purged()
     while True:
         async with db.transaction() as session:
-            ids = await store.ids_created_before(session, before=cutoff, limit=BATCH)
+            ids = await store.ids_created_before(session=session, before=cutoff, limit=BATCH)
             if not ids:
                 break
-            purged.audio += [Path(p) for p in await jobs.audio_paths(session, reflection_ids=ids)]
-            await store.delete_many(session, reflection_ids=ids)
+            purged.audio += [
+                Path(p) for p in await jobs.audio_paths(session=session, reflection_ids=ids)
+            ]
+            await store.delete_many(session=session, reflection_ids=ids)
             purged.entries += len(ids)
     async with db.transaction() as session:
         await audit.record(
-            session,
+            session=session,
             action="retention_purge",
             actor_telegram_id=None,
             detail={"entries": purged.entries, "older_than_days": days},

@@ -103,19 +103,19 @@ def _range(first: tuple[int, str | None], second: tuple[int, str | None]) -> tup
 
 
 async def week(session: AsyncSession, *, who: Identity) -> TeachingWeek:
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
-    rows = await schedules.sessions_of(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
+    rows = await schedules.sessions_of(session=session, tutor_id=who.tutor_id)
     return TeachingWeek(rows, tutor.reminder_style, tutor.paused_until)
 
 
 async def add(session: AsyncSession, *, who: Identity, times: SessionTimes) -> Added:
-    rows = await schedules.sessions_of(session, tutor_id=who.tutor_id)
+    rows = await schedules.sessions_of(session=session, tutor_id=who.tutor_id)
     if any(r.weekday == times.weekday and r.ends_minute == times.ends_minute for r in rows):
         return Added.DUPLICATE
     if len(rows) >= MAX_SESSIONS:
         return Added.FULL
     await schedules.add_session(
-        session,
+        session=session,
         tutor_id=who.tutor_id,
         weekday=times.weekday,
         ends_minute=times.ends_minute,
@@ -128,18 +128,18 @@ async def add(session: AsyncSession, *, who: Identity, times: SessionTimes) -> A
 async def remove(session: AsyncSession, *, who: Identity, session_id: int) -> SessionTimes | None:
     """The session as it was, or None if it was already gone (or never theirs); a prompt for
     it that is waiting to go is forgotten too."""
-    rows = await schedules.sessions_of(session, tutor_id=who.tutor_id)
+    rows = await schedules.sessions_of(session=session, tutor_id=who.tutor_id)
     row = next((r for r in rows if r.id == session_id), None)
     if row is None or not await schedules.remove_session(
-        session, tutor_id=who.tutor_id, session_id=session_id
+        session=session, tutor_id=who.tutor_id, session_id=session_id
     ):
         return None
-    await sends.drop_pending(session, key_prefix=f"prompt:{session_id}:")
+    await sends.drop_pending(session=session, key_prefix=f"prompt:{session_id}:")
     return SessionTimes(row.weekday, row.ends_minute, row.starts_minute, row.place)
 
 
 async def set_style(session: AsyncSession, *, who: Identity, style: ReminderStyle) -> None:
-    await schedules.set_reminder_style(session, tutor_id=who.tutor_id, style=style)
+    await schedules.set_reminder_style(session=session, tutor_id=who.tutor_id, style=style)
 
 
 def today_for(who: Identity, now: datetime) -> date:
@@ -156,14 +156,14 @@ def pause_problem(until: date, today: date) -> str | None:
 
 
 async def pause(session: AsyncSession, *, who: Identity, until: date) -> None:
-    await schedules.set_paused_until(session, tutor_id=who.tutor_id, until=until)
+    await schedules.set_paused_until(session=session, tutor_id=who.tutor_id, until=until)
 
 
 async def resume(session: AsyncSession, *, who: Identity, today: date) -> bool:
     """True when the tutor was paused; a pause already over counts as not paused."""
-    tutor = await tutor_store.require(session, tutor_id=who.tutor_id)
+    tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     was_paused = tutor.paused_until is not None and tutor.paused_until > today
-    await schedules.set_paused_until(session, tutor_id=who.tutor_id, until=None)
+    await schedules.set_paused_until(session=session, tutor_id=who.tutor_id, until=None)
     return was_paused
 
 
@@ -171,14 +171,14 @@ async def next_prompt_at(
     session: AsyncSession, *, telegram_user_id: int, now: datetime, rules: Rules
 ) -> datetime | None:
     """When this person's next after-session prompt will go, for the sandbox's time travel."""
-    tutor = await tutor_store.get_tutor(session, telegram_user_id=telegram_user_id)
+    tutor = await tutor_store.get_tutor(session=session, telegram_user_id=telegram_user_id)
     if tutor is None:
         return None
     zone = ZoneInfo(tutor.timezone)
     today = now.astimezone(zone).date()
     upcoming = [
         rules.after_session(at_local(day, row.ends_minute, zone), zone)
-        for row in await schedules.sessions_of(session, tutor_id=tutor.id)
+        for row in await schedules.sessions_of(session=session, tutor_id=tutor.id)
         for day in (today + timedelta(days=n) for n in range(8))
         if day.weekday() == row.weekday
     ]

@@ -53,7 +53,7 @@ async def capture(
 ) -> CapturedVoice:
     """The entry and its job appear together or not at all; a redelivery finds both."""
     reflection, is_new = await store.add_reflection(
-        session,
+        session=session,
         tutor_id=who.tutor_id,
         chat_id=chat_id,
         message_id=message_id,
@@ -67,7 +67,7 @@ async def capture(
         job_id = await enqueue_note(
             session, reflection_id=reflection.id, chat_id=chat_id, message_id=message_id, note=note
         )
-    position = await job_store.queue_position(session, job_id=job_id) if job_id else 0
+    position = await job_store.queue_position(session=session, job_id=job_id) if job_id else 0
     acknowledged = (
         reflection.reply_message_id is not None or reflection.reply_started_at is not None
     )
@@ -89,7 +89,7 @@ async def enqueue_note(
 ) -> int | None:
     """Queues a recording; with `part_index` its transcript fills one guided answer."""
     return await job_store.enqueue(
-        session,
+        session=session,
         reflection_id=reflection_id,
         chat_id=chat_id,
         message_id=message_id,

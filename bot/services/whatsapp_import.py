@@ -157,7 +157,7 @@ async def match_senders(
 ) -> dict[str, Tutor]:
     """Each sender's tutor: a --map entry first, else a display name no other tutor shares."""
     mapped = await mapped_tutors(session, names)
-    everyone = await tutor_store.all_tutors(session)
+    everyone = await tutor_store.all_tutors(session=session)
     counts = Counter(name_key(tutor.display_name) for tutor in everyone)
     by_name = {
         name_key(t.display_name): t for t in everyone if counts[name_key(t.display_name)] == 1
@@ -172,7 +172,7 @@ async def mapped_tutors(session: AsyncSession, names: Mapping[str, int]) -> dict
     """The tutors --map names; a Telegram id nobody set up with stops the import."""
     found: dict[str, Tutor] = {}
     for name, user_id in names.items():
-        tutor = await tutor_store.get_tutor(session, telegram_user_id=user_id)
+        tutor = await tutor_store.get_tutor(session=session, telegram_user_id=user_id)
         if tutor is None:
             raise ImportProblem(
                 f"--map {name}={user_id}: nobody with Telegram user id {user_id} has set up the bot"
@@ -188,7 +188,8 @@ async def not_members(
     outside = {
         tutor.id: " ".join(tutor.display_name.split())
         for tutor in tutors
-        if await group_store.membership(session, group_id=group_id, tutor_id=tutor.id) is None
+        if await group_store.membership(session=session, group_id=group_id, tutor_id=tutor.id)
+        is None
     }
     return tuple(sorted(outside.values()))
 
@@ -197,7 +198,7 @@ async def already_stored(session: AsyncSession, *, plan: ImportPlan) -> int:
     """How many planned entries an earlier import already stored, for a dry run."""
     found = [
         await reflection_store.get_by_message(
-            session, chat_id=WHATSAPP_CHAT_ID, message_id=entry.message_id
+            session=session, chat_id=WHATSAPP_CHAT_ID, message_id=entry.message_id
         )
         for entry in plan.entries
     ]
@@ -211,7 +212,10 @@ async def store(session: AsyncSession, *, plan: ImportPlan, tagger: Tagger) -> O
         stored += await store_entry(session, entry=entry, tagger=tagger)
     outcome = Outcome(stored, len(plan.entries) - stored)
     await audit.record(
-        session, action=AUDIT_ACTION, actor_telegram_id=None, detail=audit_detail(plan, outcome)
+        session=session,
+        action=AUDIT_ACTION,
+        actor_telegram_id=None,
+        detail=audit_detail(plan, outcome),
     )
     return outcome
 
@@ -219,7 +223,7 @@ async def store(session: AsyncSession, *, plan: ImportPlan, tagger: Tagger) -> O
 async def store_entry(session: AsyncSession, *, entry: Planned, tagger: Tagger) -> bool:
     """True when the entry is new; one imported before is left exactly as it is."""
     reflection, is_new = await reflection_store.add_reflection(
-        session,
+        session=session,
         tutor_id=entry.tutor_id,
         chat_id=WHATSAPP_CHAT_ID,
         message_id=entry.message_id,

@@ -71,7 +71,7 @@ async def _counts(settings: Settings) -> dict[str, Any]:
     db = Database(settings.resolved_database_url)
     try:
         async with db.transaction() as session:
-            examples = await confirmed.count_confirmed(session)
+            examples = await confirmed.count_confirmed(session=session)
     finally:
         await db.dispose()
     return {

@@ -28,7 +28,7 @@ async def run_check(db: Database, tagger: Tagger, *, data_dir: Path, minimum: in
     if not isinstance(tagger, ModelTagger):
         return None
     async with db.transaction() as session:
-        entries = await confirmed.confirmed_entries(session)
+        entries = await confirmed.confirmed_entries(session=session)
     return await asyncio.to_thread(check_and_keep, entries, tagger, data_dir, minimum)
 
 

@@ -95,11 +95,11 @@ class Deliverer:
         now = utcnow()
         async with self.db.transaction() as session:
             until = now + timedelta(seconds=CLAIM_SECONDS)
-            if not await deliveries.claim(session, job_id=job_id, now=now, until=until):
+            if not await deliveries.claim(session=session, job_id=job_id, now=now, until=until):
                 return False
             prepared = await self._prepare(session, job_id)
             if prepared is not None and prepared.awaiting_acknowledgement:
-                await deliveries.postpone(session, job_id=job_id, until=now + ACK_WAIT)
+                await deliveries.postpone(session=session, job_id=job_id, until=now + ACK_WAIT)
                 return False
         if prepared is None:
             return False
@@ -112,7 +112,7 @@ class Deliverer:
             await self._failed(job_id, error)
             return False
         async with self.db.transaction() as session:
-            await deliveries.delivered(session, job_id=job_id)
+            await deliveries.delivered(session=session, job_id=job_id)
         return True
 
     async def progress_message(self, job: TranscriptionJob) -> ProgressMessage | None:
@@ -129,11 +129,11 @@ class Deliverer:
     async def sweep(self, limit: int = SWEEP_BATCH) -> int:
         """Delivers whatever is due: results Telegram refused earlier, or finished while we were down."""
         async with self.db.transaction() as session:
-            due = await deliveries.due(session, now=utcnow(), limit=limit)
+            due = await deliveries.due(session=session, now=utcnow(), limit=limit)
         return sum([await self.deliver(job_id) for job_id in due])
 
     async def _prepare(self, session: AsyncSession, job_id: int) -> Prepared | None:
-        job = await jobs.get_job(session, job_id=job_id)
+        job = await jobs.get_job(session=session, job_id=job_id)
         reflection = await session.get(Reflection, job.reflection_id) if job else None
         if job is None or reflection is None:
             return None
@@ -154,15 +154,15 @@ class Deliverer:
         async with self.db.transaction() as session:
             if chat_gone(error):
                 logger.info("job %d cannot be shown: %s", job_id, error.message)
-                await deliveries.undeliverable(session, job_id=job_id)
+                await deliveries.undeliverable(session=session, job_id=job_id)
                 return
-            job = await jobs.get_job(session, job_id=job_id)
+            job = await jobs.get_job(session=session, job_id=job_id)
             attempts = job.delivery_attempts if job else 0
             wait = min(self.retry_seconds * 2**attempts, MAX_BACKOFF_SECONDS)
             if isinstance(error, RetryAfter):
                 wait = max(wait, retry_after_seconds(error))
             await deliveries.failed(
-                session, job_id=job_id, retry_at=utcnow() + timedelta(seconds=wait)
+                session=session, job_id=job_id, retry_at=utcnow() + timedelta(seconds=wait)
             )
         logger.warning("could not deliver job %d yet (%s); next try in %.1fs", job_id, error, wait)
 

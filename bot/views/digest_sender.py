@@ -65,7 +65,7 @@ class DigestOutgoing:
                 if not maybe_delivered(error):
                     raise
             async with self.db.transaction() as session:
-                await sends.mark(session, send_id=row.id, photo_sent=True)
+                await sends.mark(session=session, send_id=row.id, photo_sent=True)
         try:
             await self.bot.send_message(row.chat_id, text)
         except TelegramError as error:

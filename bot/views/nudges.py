@@ -81,5 +81,5 @@ async def _reflected(session: AsyncSession, row: ScheduledSend, tutor: Tutor) ->
     since = row.quiet_if_reflected_since
     return (
         since is not None
-        and await reflections.count_since(session, tutor_id=tutor.id, since=since) > 0
+        and await reflections.count_since(session=session, tutor_id=tutor.id, since=since) > 0
     )

@@ -59,15 +59,15 @@ class ScheduledSender:
         async with self.db.transaction() as session:
             for plan in self.planners:
                 await plan(session, utcnow())
-            due = await sends.due(session, now=utcnow(), limit=BATCH)
+            due = await sends.due(session=session, now=utcnow(), limit=BATCH)
         return sum([await self.send(send_id) for send_id in due])
 
     async def send(self, send_id: int) -> bool:
         now = utcnow()
         async with self.db.transaction() as session:
-            if not await sends.claim(session, send_id=send_id, now=now, until=now + CLAIM):
+            if not await sends.claim(session=session, send_id=send_id, now=now, until=now + CLAIM):
                 return False
-            row = await sends.get(session, send_id=send_id)
+            row = await sends.get(session=session, send_id=send_id)
             delivery = await self.outgoing[row.kind].prepare(session, row) if row else None
         if row is None or delivery is None:
             await self._finish(send_id, SendStatus.SKIPPED)
@@ -82,7 +82,7 @@ class ScheduledSender:
 
     async def _finish(self, send_id: int, status: SendStatus) -> None:
         async with self.db.transaction() as session:
-            await sends.mark(session, send_id=send_id, status=status, sent_at=utcnow())
+            await sends.mark(session=session, send_id=send_id, status=status, sent_at=utcnow())
 
     async def _failed(self, row: ScheduledSend, error: TelegramError) -> None:
         """A blocked bot or a vanished chat is final; anything else waits and tries again."""
@@ -97,7 +97,7 @@ class ScheduledSender:
             wait = max(wait, timedelta(seconds=retry_after_seconds(error)))
         async with self.db.transaction() as session:
             await sends.mark(
-                session,
+                session=session,
                 send_id=row.id,
                 attempts=row.attempts + 1,
                 retry_at=utcnow() + min(wait, MAX_BACKOFF),

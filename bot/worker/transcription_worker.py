@@ -91,7 +91,7 @@ class TranscriptionWorker:
         await asyncio.to_thread(self.transcriber.load)
         if embedded:
             async with self.db.transaction() as session:
-                rescued = await jobs.requeue_running(session)
+                rescued = await jobs.requeue_running(session=session)
             if rescued:
                 logger.info("requeued %d transcription(s) interrupted by a restart", rescued)
         try:
@@ -124,7 +124,7 @@ class TranscriptionWorker:
         self._last_beat = time.monotonic()
         try:
             async with self.db.transaction() as session:
-                await health.beat(session, worker_id=self.worker_id)
+                await health.beat(session=session, worker_id=self.worker_id)
         except Exception as error:
             logger.warning("worker heartbeat not recorded: %s", type(error).__name__)
 
@@ -147,7 +147,7 @@ class TranscriptionWorker:
         if purged:
             logger.info("deleted %d audio file(s) past their retention period", purged)
         async with self.db.transaction() as session:
-            await inbox.forget_handled(session, before=utcnow() - timedelta(days=1))
+            await inbox.forget_handled(session=session, before=utcnow() - timedelta(days=1))
         await self._refresh_tagger()
 
     async def _refresh_tagger(self) -> None:
@@ -171,7 +171,9 @@ class TranscriptionWorker:
     async def _purge(self, status: JobStatus, days: int) -> int:
         cutoff = utcnow() - timedelta(days=days)
         async with self.db.transaction() as session:
-            expired = await jobs.expired_audio(session, status=status, finished_before=cutoff)
+            expired = await jobs.expired_audio(
+                session=session, status=status, finished_before=cutoff
+            )
             for job in expired:
                 await asyncio.to_thread(Path(job.audio_path or "").unlink, missing_ok=True)
                 job.audio_path = None
@@ -196,7 +198,7 @@ class TranscriptionWorker:
         try:
             async with self.db.transaction() as session:
                 return await jobs.claim_next(
-                    session,
+                    session=session,
                     worker_id=self.worker_id,
                     lease_seconds=self.settings.transcription_lease_seconds,
                 )
@@ -248,7 +250,7 @@ class TranscriptionWorker:
         suffix = Path(telegram_file.file_path or "voice.ogg").suffix or ".ogg"
         path = self.audio_dir / f"job-{job.id}{suffix}"
         async with self.db.transaction() as session:
-            if not await jobs.set_audio_path(session, job_id=job.id, audio_path=str(path)):
+            if not await jobs.set_audio_path(session=session, job_id=job.id, audio_path=str(path)):
                 raise JobGone
         job.audio_path = str(path)
         await asyncio.to_thread(self.audio_dir.mkdir, parents=True, exist_ok=True)
@@ -260,7 +262,7 @@ class TranscriptionWorker:
     async def _discard_if_deleted(self, job: TranscriptionJob) -> bool:
         """True (and its audio deleted) when the job's entry was deleted or its tutor erased."""
         async with self.db.transaction() as session:
-            gone = await jobs.get_job(session, job_id=job.id) is None
+            gone = await jobs.get_job(session=session, job_id=job.id) is None
         if gone and job.audio_path:
             await asyncio.to_thread(Path(job.audio_path).unlink, missing_ok=True)
         return gone
@@ -271,7 +273,7 @@ class TranscriptionWorker:
             return
         async with self.db.transaction() as session:
             owned = await jobs.finish(
-                session,
+                session=session,
                 job_id=job.id,
                 worker_id=self.worker_id,
                 status=JobStatus.DONE,
@@ -290,7 +292,7 @@ class TranscriptionWorker:
     async def _forget_audio(self, job: TranscriptionJob, path: Path) -> None:
         await asyncio.to_thread(path.unlink, missing_ok=True)
         async with self.db.transaction() as session:
-            await jobs.clear_audio_path(session, job_id=job.id)
+            await jobs.clear_audio_path(session=session, job_id=job.id)
 
     async def _retry_or_give_up(self, job: TranscriptionJob, reason: str) -> None:
         if job.attempts >= self.settings.transcription_max_attempts:
@@ -299,7 +301,7 @@ class TranscriptionWorker:
         delay = self.settings.transcription_retry_seconds * 2 ** (job.attempts - 1)
         async with self.db.transaction() as session:
             await jobs.finish(
-                session,
+                session=session,
                 job_id=job.id,
                 worker_id=self.worker_id,
                 status=JobStatus.PENDING,
@@ -311,7 +313,7 @@ class TranscriptionWorker:
         """Keeps the audio and tells the tutor plainly; /retry can start it again."""
         async with self.db.transaction() as session:
             owned = await jobs.finish(
-                session,
+                session=session,
                 job_id=job.id,
                 worker_id=self.worker_id,
                 status=JobStatus.FAILED,
@@ -360,5 +362,5 @@ class TranscriptionWorker:
                 return
             async with self.db.transaction() as session:
                 await jobs.renew_lease(
-                    session, job_id=job.id, worker_id=self.worker_id, lease_seconds=lease
+                    session=session, job_id=job.id, worker_id=self.worker_id, lease_seconds=lease
                 )

@@ -164,7 +164,7 @@ async def test_seeding_keeps_a_persona_who_set_up_before(database: Database) -> 
     """Aisha tried the plain sandbox first: her account and her entry stay as they were."""
     async with database.transaction() as session:
         aisha = await tutors.create_tutor(
-            session,
+            session=session,
             telegram_user_id=1001,
             display_name="Aisha K",
             timezone="Europe/London",
@@ -172,7 +172,7 @@ async def test_seeding_keeps_a_persona_who_set_up_before(database: Database) -> 
             consented_at=MONDAY,
         )
         await reflections.add_reflection(
-            session,
+            session=session,
             tutor_id=aisha.id,
             chat_id=1001,
             message_id=1,
@@ -184,7 +184,7 @@ async def test_seeding_keeps_a_persona_who_set_up_before(database: Database) -> 
         made = await demo.seed(session, tagger=Tagger(load_codebook()), chat_id=-42)
     assert made.seeded and made.chat_id == -42
     async with database.transaction() as session:
-        mine = await reflections.get_by_message(session, chat_id=1001, message_id=1)
+        mine = await reflections.get_by_message(session=session, chat_id=1001, message_id=1)
         assert mine is not None and mine.text == "My own first try."
         names = (await session.execute(select(Tutor.display_name))).scalars().all()
         assert sorted(names) == ["Aisha K", "Ben", "Carys", "Dev"]

@@ -78,7 +78,7 @@ async def make_group(client: SandboxClient, settings: Settings, *, linked: bool)
             session, name="Oakfield Strings", timezone="Europe/London", lead_user_ids=(1001,)
         )
         if linked:
-            await groups.store.link_chat(session, group_id=made.id, chat_id=GROUP_CHAT)
+            await groups.store.link_chat(session=session, group_id=made.id, chat_id=GROUP_CHAT)
     await db.dispose()
     if linked:
         await client.create_group(GROUP_CHAT, "Oakfield tutors", [1001, 1002])

@@ -39,7 +39,7 @@ async def test_nothing_is_stored_before_consent(sandbox: Sandbox, aisha: Chat) -
     async with sandbox.app.bot_data.db.transaction() as session:
         from storage.tutors import get_tutor
 
-        assert await get_tutor(session, telegram_user_id=aisha.user_id) is None
+        assert await get_tutor(session=session, telegram_user_id=aisha.user_id) is None
 
 
 async def test_typed_name_and_time_zone(sandbox: Sandbox, ben: Chat) -> None:
@@ -60,7 +60,7 @@ async def test_typed_name_and_time_zone(sandbox: Sandbox, ben: Chat) -> None:
     async with sandbox.app.bot_data.db.transaction() as session:
         from storage.tutors import get_tutor
 
-        tutor = await get_tutor(session, telegram_user_id=ben.user_id)
+        tutor = await get_tutor(session=session, telegram_user_id=ben.user_id)
     assert tutor is not None and tutor.timezone == "Europe/Dublin"
 
 

@@ -94,12 +94,12 @@ async def test_the_mydata_page_is_readable_and_escaped(sandbox: Sandbox, aisha: 
         rows[1].share_level = ShareLevel.LEAD
         # The tutor's own tag, so the page's labels are checked whatever the tagger (with its
         # language model, thrown by the markup) made of the tricky entry.
-        tricky_tags = await tag_store.tags_for(session, reflection_id=rows[2].id)
+        tricky_tags = await tag_store.tags_for(session=session, reflection_id=rows[2].id)
         if not any(tag.applied and tag.code == "behaviour" for tag in tricky_tags):
             behaviour = codebook.get("behaviour")
             assert behaviour is not None
             await tag_store.toggle(
-                session, reflection_id=rows[2].id, code=behaviour.id, kind=behaviour.kind
+                session=session, reflection_id=rows[2].id, code=behaviour.id, kind=behaviour.kind
             )
         tags = {
             row.id: [

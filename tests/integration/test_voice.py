@@ -287,10 +287,10 @@ async def test_a_long_transcript_arrives_as_a_text_file(
         from storage import jobs, reflections
         from storage.tutors import get_tutor
 
-        owner = await get_tutor(session, telegram_user_id=tutor.user_id)
+        owner = await get_tutor(session=session, telegram_user_id=tutor.user_id)
         assert owner is not None
         entry, _ = await reflections.add_reflection(
-            session,
+            session=session,
             tutor_id=owner.id,
             chat_id=tutor.chat_id,
             message_id=777,
@@ -299,7 +299,7 @@ async def test_a_long_transcript_arrives_as_a_text_file(
             text=long_text,
         )
         job_id = await jobs.enqueue(
-            session,
+            session=session,
             reflection_id=entry.id,
             chat_id=tutor.chat_id,
             message_id=777,
@@ -308,7 +308,7 @@ async def test_a_long_transcript_arrives_as_a_text_file(
             audio_duration_s=1,
         )
         assert job_id is not None
-        job = await jobs.get_job(session, job_id=job_id)
+        job = await jobs.get_job(session=session, job_id=job_id)
         assert job is not None
         job.status = "done"
     deliverer = voice_sandbox.app.bot_data.deliverer

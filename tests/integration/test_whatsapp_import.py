@@ -96,7 +96,7 @@ async def seed(url: str) -> None:
             await groups.create(session, name=HILLSIDE, timezone="America/New_York")
             for user_id, name, member, lead in PEOPLE:
                 tutor = await tutor_store.create_tutor(
-                    session,
+                    session=session,
                     telegram_user_id=user_id,
                     display_name=name,
                     timezone="Europe/London",
@@ -105,7 +105,7 @@ async def seed(url: str) -> None:
                 )
                 if member:
                     await group_store.add_member(
-                        session, group_id=oakfield.id, tutor_id=tutor.id, is_lead=lead
+                        session=session, group_id=oakfield.id, tutor_id=tutor.id, is_lead=lead
                     )
     finally:
         await db.dispose()
@@ -130,7 +130,7 @@ async def _stored(url: str) -> list[Stored]:
 
 
 async def _row(session: AsyncSession, entry: Reflection, user_id: int) -> Stored:
-    tags = await tag_store.tags_for(session, reflection_id=entry.id)
+    tags = await tag_store.tags_for(session=session, reflection_id=entry.id)
     return Stored(
         user_id,
         entry.created_at,

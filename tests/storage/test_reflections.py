@@ -11,7 +11,7 @@ from storage.models import Reflection, Tutor
 async def _tutor(db: Database, user_id: int = 1001) -> Tutor:
     async with db.transaction() as session:
         return await tutors.create_tutor(
-            session,
+            session=session,
             telegram_user_id=user_id,
             display_name="Aisha",
             timezone="Europe/London",
@@ -23,7 +23,7 @@ async def _tutor(db: Database, user_id: int = 1001) -> Tutor:
 async def _add(db: Database, tutor: Tutor, message_id: int, text: str) -> tuple[Reflection, bool]:
     async with db.transaction() as session:
         return await reflections.add_reflection(
-            session,
+            session=session,
             tutor_id=tutor.id,
             chat_id=tutor.telegram_user_id,
             message_id=message_id,
@@ -40,7 +40,7 @@ async def test_same_message_twice_stores_one_reflection(database: Database) -> N
     assert (first_new, second_new) == (True, False)
     assert first.id == second.id
     async with database.transaction() as session:
-        assert await reflections.count_reflections(session, tutor_id=tutor.id) == 1
+        assert await reflections.count_reflections(session=session, tutor_id=tutor.id) == 1
 
 
 async def test_reflections_belong_to_their_author(database: Database) -> None:
@@ -48,10 +48,14 @@ async def test_reflections_belong_to_their_author(database: Database) -> None:
     entry, _ = await _add(database, aisha, 11, "Private thoughts")
     async with database.transaction() as session:
         assert (
-            await reflections.get_reflection(session, reflection_id=entry.id, tutor_id=ben.id)
+            await reflections.get_reflection(
+                session=session, reflection_id=entry.id, tutor_id=ben.id
+            )
             is None
         )
-        mine = await reflections.get_reflection(session, reflection_id=entry.id, tutor_id=aisha.id)
+        mine = await reflections.get_reflection(
+            session=session, reflection_id=entry.id, tutor_id=aisha.id
+        )
     assert mine is not None and mine.text == "Private thoughts"
 
 
@@ -60,7 +64,7 @@ async def test_recent_reflections_newest_first(database: Database) -> None:
     for number in range(1, 8):
         await _add(database, tutor, number, f"entry {number}")
     async with database.transaction() as session:
-        recent = await reflections.recent_reflections(session, tutor_id=tutor.id, limit=5)
+        recent = await reflections.recent_reflections(session=session, tutor_id=tutor.id, limit=5)
     assert [entry.text for entry in recent] == [f"entry {n}" for n in (7, 6, 5, 4, 3)]
 
 
@@ -68,7 +72,7 @@ async def test_deleting_a_tutor_erases_their_reflections(database: Database) -> 
     tutor = await _tutor(database)
     await _add(database, tutor, 1, "to be forgotten")
     async with database.transaction() as session:
-        await tutors.delete_tutor(session, tutor_id=tutor.id)
+        await tutors.delete_tutor(session=session, tutor_id=tutor.id)
     async with database.transaction() as session:
         remaining = await session.scalar(select(func.count()).select_from(Reflection))
     assert remaining == 0
@@ -79,7 +83,7 @@ async def test_timestamps_come_back_timezone_aware(database: Database) -> None:
     await _add(database, tutor, 1, "timing")
     async with database.transaction() as session:
         loaded = await reflections.get_by_message(
-            session, chat_id=tutor.telegram_user_id, message_id=1
+            session=session, chat_id=tutor.telegram_user_id, message_id=1
         )
     assert loaded is not None and loaded.created_at.tzinfo is not None
     assert abs((utcnow() - loaded.created_at).total_seconds()) < 60

@@ -48,7 +48,7 @@ def drill_entries(count: int, seed: int = 1) -> list[str]:
 async def add_tutor(db: Database, telegram_user_id: int) -> Identity:
     async with db.transaction() as session:
         tutor = await tutors.create_tutor(
-            session,
+            session=session,
             telegram_user_id=telegram_user_id,
             display_name=f"Tutor {telegram_user_id}",
             timezone="Europe/London",
@@ -80,7 +80,7 @@ async def corrected(db: Database, who: Identity, text: str, message_id: int, cod
     """An entry the tutor didn't confirm but ticked one more code on: a correction is a label too."""
     async with db.transaction() as session:
         entry_id = await _entry(session, who, message_id, text, ["social"])
-        await tag_store.toggle(session, reflection_id=entry_id, code=code, kind="challenge")
+        await tag_store.toggle(session=session, reflection_id=entry_id, code=code, kind="challenge")
         return entry_id
 
 
@@ -88,7 +88,7 @@ async def _entry(
     session: AsyncSession, who: Identity, message_id: int, text: str, codes: Sequence[str]
 ) -> int:
     entry, _ = await reflections.add_reflection(
-        session,
+        session=session,
         tutor_id=who.tutor_id,
         chat_id=who.telegram_user_id,
         message_id=message_id,
@@ -97,5 +97,7 @@ async def _entry(
         text=text,
     )
     suggestions = [tag_store.Suggestion(code, "outcome", 0.9, []) for code in codes]
-    await tag_store.replace_suggestions(session, reflection_id=entry.id, suggestions=suggestions)
+    await tag_store.replace_suggestions(
+        session=session, reflection_id=entry.id, suggestions=suggestions
+    )
     return entry.id

@@ -17,11 +17,11 @@ async def test_confirmed_and_corrected_entries_count_and_a_forgotten_tutors_do_n
     await unconfirmed(database, aisha, "Not looked at yet.", 11)
     await confirmed(database, ben, [("Ben's entry, confirmed.", ["personal"])])
     async with database.transaction() as session:
-        assert await store.count_confirmed(session) == 3
+        assert await store.count_confirmed(session=session) == 3
         await privacy.forget(session, who=ben)
     async with database.transaction() as session:
-        found = await store.confirmed_entries(session)
-        assert await store.count_confirmed(session) == 2
+        found = await store.confirmed_entries(session=session)
+        assert await store.count_confirmed(session=session) == 2
     assert [(e.entry_id, e.text, e.codes) for e in found] == [
         (kept, "We sang a round.", frozenset({"musical", "social"})),
         (fixed, "The room was double booked.", frozenset({"social", "resources"})),

@@ -42,7 +42,7 @@ async def test_auto_tag_runs_a_slow_tagger_in_a_thread_with_the_same_result(
     who, tagger = await add_tutor(db, 5), ThreadNoting(codebook, off_loop=off_loop)
     async with db.transaction() as session:
         entry, _ = await reflections.add_reflection(
-            session,
+            session=session,
             tutor_id=who.tutor_id,
             chat_id=5,
             message_id=1,
