@@ -37,6 +37,7 @@ from bot.tagging.authors import HELD_BACK, load_authors
 from bot.tagging.codebook import load_codebook
 from bot.tagging.dataset import Example
 from bot.tagging.embedding import TOKENIZER_FILE
+from bot.tagging.metrics import Counts
 from bot.tagging.tagger import Tagger
 
 MAX_TOKENS = 256
@@ -125,9 +126,9 @@ def cue_confidences(examples: Sequence[Example], tagger: Tagger, codes: Sequence
 
 
 def micro_f1(predicted: npt.NDArray[np.bool_], gold: npt.NDArray[np.bool_]) -> float:
+    """The F1 the tagger is judged on, from the project's own counts."""
     tp = int((predicted & gold).sum())
-    fp, fn = int((predicted & ~gold).sum()), int((~predicted & gold).sum())
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    return Counts(tp, int((predicted & ~gold).sum()), int((~predicted & gold).sum())).f1
 
 
 def main() -> None:
