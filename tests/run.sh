@@ -24,7 +24,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev,balanced,openai-whisper,tagger-model]'
+.venv/bin/python -m pip install -q -e '.[dev,balanced,openai-whisper,tagger-model,tagger-train]'
 
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy bot storage handlers

@@ -55,7 +55,14 @@ def load_base(codebook: Codebook, path: Path = BASE_FILE) -> list[Scored]:
     with np.load(path, allow_pickle=False) as data:
         _check(json.loads(str(data["metadata"])), data.files, path)
         codes = tuple(str(code) for code in data["codes"])
-        rows = zip(data["vectors"], data["peaks"], data["cues"], data["labels"], strict=True)
+        rows = zip(
+            data["vectors"],
+            data["peaks"],
+            data["entries"],
+            data["cues"],
+            data["labels"],
+            strict=True,
+        )
         return [_scored(i, codes, codebook, *row) for i, row in enumerate(rows)]
 
 
@@ -65,20 +72,20 @@ def _scored(
     codebook: Codebook,
     vector: npt.NDArray[np.float16],
     peak: npt.NDArray[np.float16],
+    entry: npt.NDArray[np.float16],
     cues: npt.NDArray[np.float16],
     labels: npt.NDArray[np.bool_],
 ) -> Scored:
     gold = frozenset(code for code, on in zip(codes, labels, strict=True) if on)
-    return Scored(
-        Example(f"base-{index}", "", gold), _cues(codes, codebook, cues), summarised(vector, peak)
-    )
+    vectors = summarised(vector, peak, entry)
+    return Scored(Example(f"base-{index}", "", gold), _cues(codes, codebook, cues), vectors)
 
 
 def _check(metadata: dict[str, object], arrays: Sequence[str], path: Path) -> None:
-    """Vectors from another model, or without the peaks the layer reads, would teach it nonsense."""
+    """Vectors from another model, or without the inputs the layer reads, would teach it nonsense."""
     # Cue scores from before a coordinator edited the codebook lag a little, as the packaged
     # layer's own do, so they still serve.
-    if metadata.get("model_sha256") != MODEL_SHA256 or "peaks" not in arrays:
+    if metadata.get("model_sha256") != MODEL_SHA256 or "entries" not in arrays:
         raise ModelUnavailable(f"{path.name} was built by an older release; rebuild it")
 
 
@@ -116,6 +123,7 @@ def build(authors: Sequence[Author], codebook: Codebook, path: Path) -> int:
         codes=np.array(codes),
         vectors=np.array([v.pooled() for _, v in kept], np.float16),
         peaks=np.array([v.peak() for _, v in kept], np.float16),
+        entries=np.array([v.whole() for _, v in kept], np.float16),
         cues=np.array([_confidences(cue_tagger.tag(e.text), codes) for e, _ in kept], np.float16),
         labels=np.array([[code in e.codes for code in codes] for e, _ in kept]),
         metadata=np.array(json.dumps(metadata, sort_keys=True)),

@@ -19,7 +19,7 @@ from storage import confirmed
 
 logger = logging.getLogger(__name__)
 
-MODEL_NAME = "all-MiniLM-L6-v2 int8 ONNX"
+MODEL_NAME = "all-MiniLM-L6-v2 fine-tuned on the codes, int8 ONNX"
 
 
 def add_tagger_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

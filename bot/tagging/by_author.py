@@ -39,12 +39,24 @@ def by_author(
     return folds
 
 
-def format_folds(folds: Sequence[Fold], codebook: Codebook) -> str:
+LAYER_INTRO = (
+    f"Leave one author out ({HELD_BACK} held back): each layer is trained, and its L2, weights",
+    "and thresholds chosen, on the other authors only. Micro-F1, cues alone vs blend:",
+)
+FOLD_FILES_INTRO = (
+    f"Leave one author out ({HELD_BACK} held back): the encoder and layer fine-tuned without the",
+    "author, the weights and thresholds chosen on the other unseen authors' folds. Micro-F1,",
+    "cues alone vs blend:",
+)
+
+
+def format_folds(
+    folds: Sequence[Fold], codebook: Codebook, intro: Sequence[str] = LAYER_INTRO
+) -> str:
     """Micro-F1 per author, then F1 per code and author, cues → blend; beside them the authors the
     cues were tuned on (dev-tuned) and the rest (unseen), pooled."""
     lines = [
-        f"Leave one author out ({HELD_BACK} held back): each layer is trained, and its L2, weights",
-        "and thresholds chosen, on the other authors only. Micro-F1, cues alone vs blend:",
+        *intro,
         f"  {'author':<10}{'n':>5}{'w/t':>11}{'L2':>6}{'outcomes':>18}{'challenges':>18}",
     ]
     groups = _pooled_groups(folds)

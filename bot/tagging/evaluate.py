@@ -100,11 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--errors", action="store_true", help="list each entry the tagger got wrong"
     )
     parser.add_argument(
+        "--model",
+        action="store_true",
+        help="tag with the shipped language model beside the cues (default: the cues alone)",
+    )
+    parser.add_argument(
         "--by-author",
         action="store_true",
         help="leave one author out: cues alone vs the blend with the language model",
     )
     parser.add_argument("--data-dir", type=Path, help="labelled sets for --by-author")
+    parser.add_argument(
+        "--folds",
+        type=Path,
+        help="with --by-author, the table from the held-out files that "
+        "`python -m bot.tagging.finetune --leave-out` wrote (e.g. bench/folds): "
+        "the fine-tuned model on authors it never saw",
+    )
     parser.add_argument(
         "--held-back",
         action="store_true",
@@ -116,9 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     codebook = load_codebook(args.prompts_dir)
+    if args.by_author and args.folds:
+        return _from_folds(codebook, args.folds)
     if args.by_author:
         return _by_author(codebook, args.data_dir, args.held_back)
-    tagger = Tagger(codebook)
+    tagger = _tagger(codebook, args.model)
     for path in args.files or [DEV_SET, HOLDOUT_SET]:
         if not args.files and not path.exists():
             print(f"{path.name}: not there yet; skipped\n")
@@ -131,6 +145,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _tagger(codebook: Codebook, with_model: bool) -> Tagger:
+    """The cues alone, or the tagger the bot runs; says which, as the figures differ."""
+    if not with_model:
+        return Tagger(codebook)
+    from bot.tagging.model_tagger import ModelTagger, load_tagger
+
+    tagger = load_tagger(codebook)
+    if isinstance(tagger, ModelTagger):
+        print(f"Tagger: the cues with the language model ({tagger.probe.metadata.get('model')})\n")
+    else:
+        print("Tagger: the cues alone (the language model could not be loaded)\n")
+    return tagger
+
+
 def _by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> int:
     """Needs the optional model: says so plainly (exit 2) when it isn't installed."""
     from bot.tagging.by_author import by_author, format_folds
@@ -138,11 +166,39 @@ def _by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> in
 
     try:
         folds = by_author(codebook, data_dir, held_back, progress=_to_stderr)
-        print(format_folds(folds, codebook))
+        print("\n".join([*seen_by_encoder(), format_folds(folds, codebook)]))
     except ModelUnavailable as error:
         print(f"--by-author needs the language model: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _from_folds(codebook: Codebook, folder: Path) -> int:
+    """The fine-tuned model's own leave-one-author-out table, from the files its folds left."""
+    from bot.tagging.by_author import FOLD_FILES_INTRO, format_folds
+    from bot.tagging.fold_files import folds_from
+
+    folds = folds_from(folder)
+    if not folds:
+        print(f"No held-out files in {folder}", file=sys.stderr)
+        return 2
+    print(format_folds(folds, codebook, FOLD_FILES_INTRO))
+    return 0
+
+
+def seen_by_encoder() -> list[str]:
+    """A warning to print above the table when the encoder itself learnt from these authors."""
+    from bot.tagging.embedding import model_file, model_record
+
+    trained_on = model_record(model_file()).get("trained_on") or {}
+    if not trained_on:
+        return []
+    return [
+        f"Note: the shipped encoder was fine-tuned on {len(trained_on)} of these authors, and "
+        "leaving one out here retrains only the layer,",
+        "so these figures flatter the tagger. For authors it never saw: "
+        "`python -m bot.tagging.evaluate --by-author --folds bench/folds`.\n",
+    ]
 
 
 def _to_stderr(line: str) -> None:

@@ -6,10 +6,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bot.tagging.blend import Blend, Embedded, blend_result
 from bot.tagging.codes import Codebook
 from bot.tagging.embedding import (
-    ENTRY_TOKENS,
+    DIMENSION,
     MODEL_DIR,
     THREADS,
     Embedder,
@@ -58,9 +60,12 @@ class ModelTagger(Tagger):
 
 
 def embed_text(embedder: Embedder, text: str) -> Embedded:
-    """One vector per sentence, so the best sentence can stand as evidence."""
+    """The whole entry's vector, and one per sentence so the best can stand as evidence."""
     spans = sentence_spans(text)
-    return Embedded(spans, embedder.embed([text[a:b] for a, b in spans], ENTRY_TOKENS))
+    if not spans:
+        return Embedded(spans, np.zeros((0, DIMENSION), np.float32))
+    entry, sentences = embedder.embed_entry(text, spans)
+    return Embedded(spans, sentences, entry)
 
 
 def blend_from(metadata: dict[str, Any]) -> Blend:

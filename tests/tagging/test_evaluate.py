@@ -71,3 +71,21 @@ def test_main_skips_a_missing_default_file(
     out = capsys.readouterr().out
     assert "dev.jsonl: 3 entries" in out
     assert "holdout.jsonl: not there yet; skipped" in out
+
+
+def test_main_with_the_model_scores_what_the_bot_would_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.tagging.codebook import load_codebook
+    from bot.tagging.model_tagger import load_tagger
+
+    labelled = write_labelled(tmp_path / "set.jsonl")
+    assert main([str(labelled), "--model"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Tagger: the cues with the language model (all-MiniLM-L6-v2 fine-tuned")
+    shipped = evaluate(labelled, load_tagger(load_codebook(None)))
+    assert f"micro overall     {_cells(shipped.overall)}" in out
+
+
+def _cells(counts: Counts) -> str:
+    return f"{counts.precision:>7.3f}{counts.recall:>7.3f}{counts.f1:>7.3f}{counts.support:>5}"

