@@ -23,12 +23,9 @@ TOKENIZER_FILE = MODEL_DIR / "tokenizer.json"
 # Written by `python -m bot.tagging.finetune` beside the layer it trained with it (NOTICE.md).
 MODEL_FILE = MODEL_DIR / "encoder.onnx"
 MODEL_SHA256 = "2a8577f67aaae84ab3b9b65df705843864f7c14302bca3903b100ecce9e84620"
+# The model's own limit (all-MiniLM-L6-v2's max_seq_length): an entry longer than this, about
+# 190 words (61 of the 1,290 labelled ones, up to 340 word pieces), loses its tail.
 MAX_TOKENS = 256
-# What `embed` may send through the model for one entry's sentences together (the longest lose
-# their tails first); `embed_entry` sends the whole entry at once, cut at MAX_TOKENS.
-ENTRY_TOKENS = 192
-# A trimmed sentence keeps at least [CLS], a few words and [SEP].
-MIN_ROW = 8
 DIMENSION = 384
 BATCH = 16
 # Two threads that sleep rather than spin while they wait. On idle cores they cut the slowest
@@ -61,10 +58,9 @@ class Embedder:
         )
         self._tokenizer = entry_tokenizer()
 
-    def embed(self, texts: Sequence[str], budget: int | None = None) -> Matrix:
-        """One unit-length row per text; texts of like length share a batch, so little is padding.
-        With a `budget`, the texts together send at most that many tokens through the model."""
-        rows = within_budget([e.ids for e in self._tokenizer.encode_batch(list(texts))], budget)
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        """One unit-length row per text; texts of like length share a batch, so little is padding."""
+        rows = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
         out = np.zeros((len(texts), DIMENSION), np.float32)
         for batch in _like_lengths([len(row) for row in rows]):
             out[batch] = self._run([rows[i] for i in batch])
@@ -105,22 +101,6 @@ class Embedder:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden: Any = self._session.run(None, feeds)[0]
         return _mean_pool(np.asarray(hidden, dtype=np.float32), mask)
-
-
-def within_budget(rows: list[list[int]], budget: int | None) -> list[list[int]]:
-    """Trims the longest rows first, each keeping its closing [SEP], until they fit in `budget`."""
-    if budget is None or sum(map(len, rows)) <= budget:
-        return rows
-    cap = _level([len(row) for row in rows], budget)
-    return [row if len(row) <= cap else [*row[: cap - 1], row[-1]] for row in rows]
-
-
-def _level(lengths: Sequence[int], budget: int) -> int:
-    """The longest a row may be for all of them to fit, trimmed to that length, within `budget`."""
-    for cap in range(max(lengths), MIN_ROW - 1, -1):
-        if sum(min(length, cap) for length in lengths) <= budget:
-            return cap
-    return MIN_ROW
 
 
 def _like_lengths(lengths: Sequence[int]) -> list[list[int]]:

@@ -80,6 +80,7 @@ def export(encoder: torch.nn.Module, path: Path, metadata: dict[str, object]) ->
         # The tracer's notes on shapes it fixes; tests/tagging/test_finetune.py checks that the
         # file agrees with the torch model on entries of many lengths.
         warnings.filterwarnings("ignore", module=r"(transformers|torch)\.")
+        warnings.filterwarnings("ignore", message="You are using the legacy TorchScript")
         _trace(encoder, path)
     model = onnx.load(str(path))
     onnx.helper.set_model_props(model, {"reflectbot": json.dumps(metadata, sort_keys=True)})

@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         "the fine-tuned model on authors it never saw",
     )
     parser.add_argument(
+        "--per-code",
+        action="store_true",
+        help="with --folds, choose each code's weight and threshold on the other authors' folds "
+        "instead of the shipped blend",
+    )
+    parser.add_argument(
         "--held-back",
         action="store_true",
         help=f"with --by-author, also score {HELD_BACK} (once, for a report; never tune on it)",
@@ -129,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     codebook = load_codebook(args.prompts_dir)
     if args.by_author and args.folds:
-        return _from_folds(codebook, args.folds)
+        return _from_folds(codebook, args.folds, args.per_code)
     if args.by_author:
         return _by_author(codebook, args.data_dir, args.held_back)
     tagger = _tagger(codebook, args.model)
@@ -173,16 +179,16 @@ def _by_author(codebook: Codebook, data_dir: Path | None, held_back: bool) -> in
     return 0
 
 
-def _from_folds(codebook: Codebook, folder: Path) -> int:
+def _from_folds(codebook: Codebook, folder: Path, per_code: bool) -> int:
     """The fine-tuned model's own leave-one-author-out table, from the files its folds left."""
-    from bot.tagging.by_author import FOLD_FILES_INTRO, format_folds
+    from bot.tagging.by_author import FOLD_FILES_INTRO, PER_CODE_INTRO, format_folds
     from bot.tagging.fold_files import folds_from
 
-    folds = folds_from(folder)
+    folds = folds_from(folder, per_code)
     if not folds:
         print(f"No held-out files in {folder}", file=sys.stderr)
         return 2
-    print(format_folds(folds, codebook, FOLD_FILES_INTRO))
+    print(format_folds(folds, codebook, PER_CODE_INTRO if per_code else FOLD_FILES_INTRO))
     return 0
 
 

@@ -13,23 +13,22 @@ from pathlib import Path
 import torch
 
 from bot.tagging.authors import HELD_BACK, Author, load_authors
-from bot.tagging.blend import Blend
 from bot.tagging.codebook import load_codebook
 from bot.tagging.codes import Codebook
 from bot.tagging.embedding import MAX_TOKENS, MODEL_DIR, TOKENIZER_FILE, sha256_of
 from bot.tagging.encoder_int8 import export
 from bot.tagging.finetune_data import rows_of
 from bot.tagging.finetune_model import EntryHead, load_encoder
+from bot.tagging.finetune_record import record_folds
 from bot.tagging.finetune_score import score_author
 from bot.tagging.finetune_train import EPOCHS, fine_tune
+from bot.tagging.fold_files import FIXED
 from bot.tagging.probe import save_probe
 
 logger = logging.getLogger(__name__)
 
 ENCODER_NAME = "encoder.onnx"
 LAYER_NAME = "layer.npz"
-# Chosen on author_e alone, before any other author's fold was run (bench/README.md).
-BLEND = Blend(weight=0.6, threshold=0.4)
 
 
 def train_and_write(
@@ -54,7 +53,7 @@ def train_and_write(
     export(model.encoder, encoder, metadata)
     layer = {
         **metadata,
-        "blend": BLEND.to_metadata(),
+        "blend": FIXED.to_metadata(),
         "features": "the whole entry's mean token vector from the fine-tuned encoder",
         "model": f"all-MiniLM-L6-v2 fine-tuned on the codes, int8 ONNX ({ENCODER_NAME})",
         "model_sha256": sha256_of(encoder),
@@ -69,12 +68,26 @@ def _progress(epoch: int, epochs: int, loss: float) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.tagging.finetune", description=__doc__)
-    parser.add_argument("weights", type=Path, help="folder with config.json, model.safetensors")
+    parser.add_argument(
+        "weights", type=Path, nargs="?", help="folder with config.json and model.safetensors"
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="FOLDS",
+        help="no training: record in the shipped layer its scores on the folds' held-out files "
+        "(e.g. bench/folds)",
+    )
     parser.add_argument("--leave-out", help="an author to leave out of training and then score")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--out", type=Path, help=f"where to write (default {MODEL_DIR})")
     parser.add_argument("--prompts-dir", type=Path, help="folder holding codebook.yaml")
     args = parser.parse_args(argv)
+    if args.record:
+        print(json.dumps(record_folds(args.record, (args.out or MODEL_DIR) / LAYER_NAME)))
+        return 0
+    if not args.weights:
+        parser.error("name the folder with the upstream weights, or --record FOLDS")
     authors = load_authors()
     names = [author.name for author in authors]
     if args.leave_out and args.leave_out not in names:

@@ -1,4 +1,4 @@
-"""Labelled entries as the encoder sees them at run time: one row of tokens, cut to the budget."""
+"""Labelled entries as the encoder sees them at run time: one row of tokens, cut at its limit."""
 
 from __future__ import annotations
 

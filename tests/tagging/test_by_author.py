@@ -195,7 +195,9 @@ def test_fold_files_make_the_table_and_no_author_chooses_its_own_blend(
         return real(model, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(fold_files, "pick_blend", spy)
-    folds = fold_files.folds_from(tmp_path)
+    assert all(f.chosen == fold_files.FIXED for f in fold_files.folds_from(tmp_path))
+    assert not chosen_on  # the shipped blend needs no choosing
+    folds = fold_files.folds_from(tmp_path, per_code=True)
     assert [f.author for f in folds] == list(sizes)
     assert [f.entries for f in folds] == list(sizes.values())
     # Each fold's blend comes from the other unseen authors only (dev_1's cues were tuned on it).
@@ -211,7 +213,38 @@ def test_evaluate_prints_the_fine_tuned_folds(
         held_out_file(tmp_path, author, 9, seed, codebook.ids)
     assert main(["--by-author", "--folds", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "fine-tuned without the" in out
-    for author in ("author_a", "author_b", "author_c", "unseen"):
-        assert f"  {author:<10}" in out
+    assert "blended with the cues as shipped" in out
+    for author in ("author_a", "author_b", "author_c"):
+        assert f"  {author:<10}    9  0.60/0.40" in out
+    assert "  unseen       27     pooled" in out
+    assert main(["--by-author", "--folds", str(tmp_path), "--per-code"]) == 0
+    assert "each code's weight and threshold chosen" in capsys.readouterr().out
     assert main(["--by-author", "--folds", str(tmp_path / "none")]) == 2
+
+
+def test_recording_the_folds_gives_the_layer_its_unseen_scores(
+    tmp_path: Path, codebook: Codebook
+) -> None:
+    from bot.tagging.by_author import pooled
+    from bot.tagging.finetune_record import record_folds
+    from bot.tagging.metrics import micro
+    from bot.tagging.probe import load_probe, save_probe, train_probe
+
+    folds_dir = tmp_path / "folds"
+    for seed, author in enumerate(("author_a", "author_b", "author_c", "dev_1")):
+        held_out_file(folds_dir, author, 12, seed, codebook.ids)
+    layer = tmp_path / "layer.npz"
+    rng = np.random.default_rng(0)
+    save_probe(
+        train_probe(
+            rng.normal(size=(20, 4)), rng.random((20, len(codebook.ids))) < 0.3, codebook.ids
+        ),
+        layer,
+    )
+    recorded = record_folds(folds_dir, layer)
+    metadata = load_probe(layer).metadata
+    assert metadata["folds"] == ["author_a", "author_b", "author_c", "dev_1"]
+    assert metadata["blend"] == fold_files.FIXED.to_metadata()
+    unseen = pooled("unseen", fold_files.folds_from(folds_dir)[:3])  # not dev_1: the cues saw it
+    expected = round(micro(unseen.blend[c.id] for c in codebook.outcomes).f1, 3)
+    assert metadata["scores"] == recorded["scores"] and recorded["scores"]["outcomes"] == expected  # type: ignore[index]

@@ -18,7 +18,6 @@ from bot.tagging.embedding import (
     load_embedder,
     model_file,
     verify,
-    within_budget,
 )
 
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -74,29 +73,6 @@ def test_paraphrases_are_closer_than_unrelated_sentences(embedder: Embedder) -> 
 def test_long_text_is_truncated_not_refused(embedder: Embedder) -> None:
     long = "music " * (MAX_TOKENS * 3)
     assert np.isfinite(embedder.embed([long])).all()
-
-
-def test_a_budget_trims_the_longest_rows_first_and_keeps_their_ends() -> None:
-    rows = [[101, *range(1000, 1030), 102], [101, 7, 8, 102], [101, *range(2000, 2020), 102]]
-    trimmed = within_budget(rows, 30)
-    assert sum(map(len, trimmed)) <= 30
-    assert trimmed[1] == rows[1]  # a short row is left whole
-    assert all(row[0] == 101 and row[-1] == 102 for row in trimmed)
-    assert len(trimmed[0]) == len(trimmed[2]) == 13
-    assert trimmed[0][:12] == rows[0][:12]
-    assert within_budget(rows, 1000) is rows and within_budget(rows, None) is rows
-
-
-def test_a_budgeted_entry_keeps_the_gist(embedder: Embedder) -> None:
-    sentences = [
-        "Only five of the twelve children turned up today because of the school trip "
-        "and the flu that has been going round the whole of year five this week.",
-        "The keyboards in the music room are broken again and we had to share.",
-    ]
-    whole, trimmed = embedder.embed(sentences), embedder.embed(sentences, budget=24)
-    assert not np.allclose(whole, trimmed, atol=1e-3)  # the budget was applied
-    assert np.linalg.norm(trimmed, axis=1) == pytest.approx(1.0, abs=1e-5)
-    assert float(whole[0] @ trimmed[0]) > 0.7 and float(whole[1] @ trimmed[1]) > 0.7
 
 
 def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from bot.tagging.authors import HELD_BACK
 from bot.tagging.codes import Codebook
 from bot.tagging.embedding import MODEL_SHA256, ModelUnavailable
+from bot.tagging.fold_files import FIXED
 from bot.tagging.model_tagger import LAYER_FILE, ModelTagger, blend_from, load_tagger
 from bot.tagging.probe import save_probe, train_probe
 from bot.tagging.tagger import Tagger, TagResult
@@ -71,10 +72,11 @@ def test_the_committed_layer_knows_every_contract_code(codebook: Codebook) -> No
     assert set(probe.codes) >= {"personal", "social", "musical", "attendance", "tutor_support"}
     assert probe.metadata["held_back"] == HELD_BACK
     assert HELD_BACK not in probe.metadata["trained_on"]  # type: ignore[operator]
-    blend = blend_from(probe.metadata)
-    assert set(blend.per_code) <= set(probe.codes)
-    assert all(0.0 < blend.threshold_for(code) < 1.0 for code in probe.codes)
-    assert all(0.0 < blend.weight_for(code) <= 1.0 for code in probe.codes)
+    assert blend_from(probe.metadata) == FIXED
+    scores = probe.metadata["scores"]  # what `reflectbot tagger status` shows for it
+    assert set(scores) == {"outcomes", "challenges"}  # type: ignore[arg-type]
+    assert all(0.5 < score < 1.0 for score in scores.values())  # type: ignore[union-attr]
+    assert HELD_BACK not in probe.metadata["folds"]  # type: ignore[operator]
     assert probe.metadata["model_sha256"] == MODEL_SHA256  # the layer was trained with this encoder
     assert probe.metadata["inputs"] == ["entry"] and probe.weights.shape == (len(probe.codes), 384)
 
