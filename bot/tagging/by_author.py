@@ -11,7 +11,7 @@ from bot.tagging.blend import Blend
 from bot.tagging.codes import Codebook
 from bot.tagging.crossval import Fold, leave_one_out, prepare
 from bot.tagging.embedding import load_embedder
-from bot.tagging.metrics import Counts, micro
+from bot.tagging.metrics import kind_scores, micro
 from bot.tagging.tagger import Tagger
 
 logger = logging.getLogger(__name__)
@@ -115,13 +115,7 @@ def pooled(name: str, folds: Sequence[Fold]) -> Fold:
 
 def _summary_row(fold: Fold, codebook: Codebook) -> str:
     chosen = f"{fold.chosen.weight:.2f}/{fold.chosen.threshold:.2f}".replace("nan/nan", "pooled")
-    cells = "".join(
-        _pair(micro(fold.cues[c.id] for c in codes), micro(fold.blend[c.id] for c in codes))
-        for codes in (codebook.outcomes, codebook.challenges)
-    )
+    cues, blend = kind_scores(fold.cues, codebook), kind_scores(fold.blend, codebook)
+    cells = "".join(f"{cues[kind]:>11.3f} {blend[kind]:>6.3f}" for kind in cues)
     l2 = "" if fold.l2 != fold.l2 else f"{fold.l2:g}"
     return f"  {fold.author:<10}{fold.entries:>5}{chosen:>11}{l2:>6}{cells}"
-
-
-def _pair(cues: Counts, blend: Counts) -> str:
-    return f"{cues.f1:>11.3f} {blend.f1:>6.3f}"

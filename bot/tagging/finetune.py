@@ -1,5 +1,6 @@
 """`python -m bot.tagging.finetune WEIGHTS`: fine-tunes the sentence model on the labelled authors
-and writes the encoder and layer the bot runs; with `--leave-out AUTHOR`, scores that author."""
+and writes the encoder and layer the bot runs; with `--leave-out AUTHOR` (once or more), trains
+without those authors and scores each of them."""
 
 from __future__ import annotations
 
@@ -78,28 +79,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="no training: record in the shipped layer its scores on the folds' held-out files "
         "(e.g. bench/folds)",
     )
-    parser.add_argument("--leave-out", help="an author to leave out of training and then score")
+    parser.add_argument(
+        "--leave-out",
+        action="append",
+        default=[],
+        metavar="AUTHOR",
+        help="an author to leave out of training and then score; repeat it to leave out several "
+        "at once (one fine-tuning scores them all, each as an author it never saw)",
+    )
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--out", type=Path, help=f"where to write (default {MODEL_DIR})")
     parser.add_argument("--prompts-dir", type=Path, help="folder holding codebook.yaml")
+    parser.add_argument(
+        "--data-dir", type=Path, help="folder of labelled sets (default tests/data), for tests"
+    )
     args = parser.parse_args(argv)
     if args.record:
         print(json.dumps(record_folds(args.record, (args.out or MODEL_DIR) / LAYER_NAME)))
         return 0
     if not args.weights:
         parser.error("name the folder with the upstream weights, or --record FOLDS")
-    authors = load_authors()
+    authors = load_authors(args.data_dir)
     names = [author.name for author in authors]
-    if args.leave_out and args.leave_out not in names:
-        parser.error(f"{args.leave_out!r} is not an open author: {', '.join(names)}")
+    for name in args.leave_out:
+        if name not in names:
+            parser.error(f"{name!r} is not an open author: {', '.join(names)}")
     if args.leave_out and not args.out:
         parser.error("--leave-out needs --out: the shipped files are trained on every author")
     codebook = load_codebook(args.prompts_dir)
     out = args.out or MODEL_DIR
-    training = [author for author in authors if author.name != args.leave_out]
+    training = [author for author in authors if author.name not in args.leave_out]
     train_and_write(args.weights, training, codebook, out, args.epochs)
-    if args.leave_out:
-        left_out = next(author for author in authors if author.name == args.leave_out)
+    for left_out in (author for author in authors if author.name in args.leave_out):
         print(json.dumps(score_author(left_out, codebook, out)))
     return 0
 

@@ -10,7 +10,7 @@ from bot.tagging.authors import CUE_TUNED
 from bot.tagging.by_author import pooled
 from bot.tagging.codebook import load_codebook
 from bot.tagging.fold_files import FIXED, folds_from
-from bot.tagging.metrics import micro
+from bot.tagging.metrics import kind_scores
 from bot.tagging.probe import load_probe, save_probe
 
 logger = logging.getLogger(__name__)
@@ -24,10 +24,7 @@ def record_folds(folder: Path, layer: Path) -> dict[str, object]:
         raise SystemExit(f"No held-out files in {folder}")
     codebook = load_codebook(None)
     unseen = pooled("unseen", [f for f in every if f.author not in CUE_TUNED] or every)
-    scores = {
-        kind: round(micro(unseen.blend[c.id] for c in codes).f1, 3)
-        for kind, codes in (("outcomes", codebook.outcomes), ("challenges", codebook.challenges))
-    }
+    scores = kind_scores(unseen.blend, codebook)
     probe = load_probe(layer)
     recorded = {
         "blend": FIXED.to_metadata(),

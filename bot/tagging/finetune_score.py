@@ -12,7 +12,7 @@ from bot.tagging.codes import Codebook
 from bot.tagging.crossval import Scored, arrays, predicted
 from bot.tagging.embedding import Embedder
 from bot.tagging.fold_files import HeldOut, save_held_out
-from bot.tagging.metrics import count_code, micro
+from bot.tagging.metrics import count_code, kind_scores
 from bot.tagging.model_tagger import ModelTagger, blend_from, embed_text
 from bot.tagging.probe import load_probe
 
@@ -34,11 +34,5 @@ def score_author(author: Author, codebook: Codebook, folder: Path) -> dict[str, 
     result: dict[str, object] = {"author": author.name, "entries": len(scored)}
     for name, layer in (("cues", None), ("tagger", probe)):
         pairs = predicted(scored, layer, blend_from(probe.metadata))
-        result[name] = {
-            kind: round(micro(count_code(c.id, pairs) for c in codes).f1, 3)
-            for kind, codes in (
-                ("outcomes", codebook.outcomes),
-                ("challenges", codebook.challenges),
-            )
-        }
+        result[name] = kind_scores({c: count_code(c, pairs) for c in codebook.ids}, codebook)
     return result

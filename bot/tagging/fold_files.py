@@ -18,7 +18,7 @@ from bot.tagging.authors import CUE_TUNED
 from bot.tagging.blend import Blend
 from bot.tagging.choose import pick_blend
 from bot.tagging.crossval import Fold
-from bot.tagging.metrics import Counts
+from bot.tagging.metrics import Counts, count_flags
 
 logger = logging.getLogger(__name__)
 
@@ -103,14 +103,12 @@ def _fold(one: HeldOut, blend: Blend) -> Fold:
     return Fold(
         author=one.author,
         entries=len(one.gold),
-        cues={c: _counts(cue_applies[:, k], truth[:, k]) for k, c in enumerate(one.codes)},
-        blend={c: _counts(applies[:, k], truth[:, k]) for k, c in enumerate(one.codes)},
+        cues={c: _count(truth[:, k], cue_applies[:, k]) for k, c in enumerate(one.codes)},
+        blend={c: _count(truth[:, k], applies[:, k]) for k, c in enumerate(one.codes)},
         chosen=blend,
         l2=float("nan"),
     )
 
 
-def _counts(applies: npt.NDArray[np.bool_], truth: npt.NDArray[np.bool_]) -> Counts:
-    return Counts(
-        int((applies & truth).sum()), int((applies & ~truth).sum()), int((~applies & truth).sum())
-    )
+def _count(truth: npt.NDArray[np.bool_], applies: npt.NDArray[np.bool_]) -> Counts:
+    return count_flags(zip(truth.tolist(), applies.tolist(), strict=True))

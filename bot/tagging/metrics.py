@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.tagging.codes import Codebook
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +44,28 @@ class Counts:
 
 def count_code(code_id: str, pairs: Iterable[tuple[set[str], set[str]]]) -> Counts:
     """Counts for one code over (gold, predicted) pairs."""
-    total = Counts()
-    for gold, predicted in pairs:
-        total += Counts(
-            tp=int(code_id in gold and code_id in predicted),
-            fp=int(code_id not in gold and code_id in predicted),
-            fn=int(code_id in gold and code_id not in predicted),
-        )
-    return total
+    return count_flags((code_id in gold, code_id in predicted) for gold, predicted in pairs)
+
+
+def count_flags(flags: Iterable[tuple[object, object]]) -> Counts:
+    """Counts over (is it gold, was it predicted) pairs of truth values, one per entry."""
+    tp = fp = fn = 0
+    for gold, predicted in flags:
+        tp += bool(gold) and bool(predicted)
+        fp += not gold and bool(predicted)
+        fn += bool(gold) and not predicted
+    return Counts(tp, fp, fn)
 
 
 def micro(counts: Iterable[Counts]) -> Counts:
     """Pools the counts, so frequent codes weigh more, as in most tagging papers."""
     return sum(counts, Counts())
+
+
+def kind_scores(per_code: Mapping[str, Counts], codebook: Codebook) -> dict[str, float]:
+    """Micro-F1 for outcomes and for challenges, to three places: how every table reports them."""
+    kinds = {"outcomes": codebook.outcomes, "challenges": codebook.challenges}
+    return {
+        kind: round(micro(per_code[code.id] for code in codes).f1, 3)
+        for kind, codes in kinds.items()
+    }

@@ -133,3 +133,33 @@ def test_the_held_back_author_and_the_shipped_files_are_protected(
     with pytest.raises(SystemExit):
         main([str(weights), "--leave-out", "author_a"])
     assert "needs --out" in capsys.readouterr().err
+
+
+def test_several_authors_left_out_at_once_are_each_scored(
+    weights: Path,
+    few: list[Author],
+    codebook: Codebook,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = tmp_path / "data"
+    (data / "authors").mkdir(parents=True)
+    for author in few:
+        lines = [
+            json.dumps({"id": e.id, "text": e.text, **_lists(e.codes, codebook)})
+            for e in author.examples
+        ]
+        (data / "authors" / f"{author.name}.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    arguments = ["--leave-out", "author_b", "--leave-out", "author_c", "--epochs", "1"]
+    main([str(weights), *arguments, "--out", str(out), "--data-dir", str(data)])
+    scored = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [s["author"] for s in scored] == ["author_b", "author_c"]
+    assert sorted(p.stem for p in (out / "held-out").glob("*.npz")) == ["author_b", "author_c"]
+    assert load_probe(out / "layer.npz").metadata["trained_on"] == {"author_a": 24}
+
+
+def _lists(codes: frozenset[str], codebook: Codebook) -> dict[str, list[str]]:
+    """An example's codes split back into the two lists a labelled file holds."""
+    outcomes = {code.id for code in codebook.outcomes}
+    return {"outcomes": sorted(codes & outcomes), "challenges": sorted(codes - outcomes)}
