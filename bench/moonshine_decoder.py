@@ -28,9 +28,9 @@ from bot.transcription.moonshine_model import (  # noqa: E402
     Decoding,
     Float32Array,
     MoonshineModel,
-    _session,
     load_model,
     max_tokens,
+    onnx_session,
     session_options,
 )
 from tests.real_speech import two_cities_clip  # noqa: E402
@@ -55,7 +55,7 @@ def main() -> None:
     folder = moonshine_model_dir(TranscriberConfig(model="base-en"))
     split = load_model(folder, threads=args.threads)
     options = session_options(args.threads)
-    merged_session = _session(folder / DECODER_FILE, options, int8_matmul=INT8_DECODER)
+    merged_session = onnx_session(folder / DECODER_FILE, options, int8_matmul=INT8_DECODER)
     merged = MoonshineModel(split.encoder, merged_runs(merged_session), split.tokenizer)
     samples = decode_audio(two_cities_clip().path)
     states = [

@@ -35,6 +35,7 @@ from storage.vocabulary import (
     SendKind,
     SendStatus,
     ShareLevel,
+    TagKind,
     TagSource,
     check_values,
 )
@@ -205,7 +206,7 @@ class ReflectionTag(Base):
         ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )
     code: Mapped[str] = mapped_column(String(50))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[TagKind] = mapped_column(EnumText(TagKind))
     applied: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[TagSource] = mapped_column(EnumText(TagSource, 10), default=TagSource.AUTO)
     confidence: Mapped[float | None] = mapped_column(Float, default=None)

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReflectionTag
-from storage.vocabulary import TagSource
+from storage.vocabulary import TagKind, TagSource
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Suggestion:
     """One code the tagger thinks applies, with the character spans that made it think so."""
 
     code: str
-    kind: str
+    kind: TagKind
     confidence: float
     evidence: list[list[int]]
 
@@ -56,7 +56,7 @@ async def replace_suggestions(
     await session.flush()
 
 
-async def toggle(*, session: AsyncSession, reflection_id: int, code: str, kind: str) -> bool:
+async def toggle(*, session: AsyncSession, reflection_id: int, code: str, kind: TagKind) -> bool:
     """Flips a code on or off as the tutor's own choice; returns whether it now applies."""
     existing = next(
         (

@@ -80,6 +80,13 @@ class FailureKind(StrEnum):
     ERROR = "error"
 
 
+class TagKind(StrEnum):
+    """Whether a code names something a young person gained or something that got in the way."""
+
+    OUTCOME = "outcome"
+    CHALLENGE = "challenge"
+
+
 class TagSource(StrEnum):
     """Who put a tag on an entry; the tutor's own choice is never overwritten."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.exports.records import ExportRecord
 from bot.tagging.codes import Codebook
+from storage.vocabulary import TagKind
 
 JOIN = "; "
 
@@ -42,8 +43,8 @@ def row(record: ExportRecord, codebook: Codebook, *, names: bool) -> list[str | 
         record.source.value,
         record.share_level.value,
         record.text,
-        JOIN.join(c.code for c in record.codes if c.kind == "outcome"),
-        JOIN.join(c.code for c in record.codes if c.kind == "challenge"),
+        JOIN.join(c.code for c in record.codes if c.kind == TagKind.OUTCOME),
+        JOIN.join(c.code for c in record.codes if c.kind == TagKind.CHALLENGE),
         JOIN.join(c.code for c in record.codes if c.confirmed),
         guided_text(record),
         *(int(code.id in applied) for code in codebook.codes),

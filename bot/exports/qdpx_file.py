@@ -38,6 +38,7 @@ from xml.sax.saxutils import quoteattr
 from bot.exports.records import ExportCode, ExportRecord, GuidedAnswer
 from bot.exports.zipstream import EARLIEST, ZipStream
 from bot.tagging.codes import KINDS, Codebook, Kind
+from storage.vocabulary import TagKind
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,8 @@ REFS_PER_CHUNK = 1000
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PARENTS: dict[Kind, tuple[str, str]] = {
-    "outcome": ("Outcomes", "The personal, social and musical outcomes tutors saw."),
-    "challenge": ("Challenges", "What got in the way of a session or of the tutor's work."),
+    TagKind.OUTCOME: ("Outcomes", "The personal, social and musical outcomes tutors saw."),
+    TagKind.CHALLENGE: ("Challenges", "What got in the way of a session or of the tutor's work."),
 }
 _UNKNOWN_CODE = "Applied to these reflections but no longer in the bot's codebook."
 _PROJECT_NOTE = (

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.database import Database
 from storage import exports
 from storage.exports import Columns, Selection
-from storage.vocabulary import EntrySource, ShareLevel, TagSource
+from storage.vocabulary import EntrySource, ShareLevel, TagKind, TagSource
 
 PAGE = 500
 
@@ -26,7 +26,7 @@ class ExportCode:
     (none: the code applies to the whole text)."""
 
     code: str
-    kind: str  # "outcome" or "challenge"
+    kind: TagKind
     confirmed: bool  # the tutor set it or confirmed the entry's tags
     spans: tuple[tuple[int, int], ...] = ()
 

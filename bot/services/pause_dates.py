@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from bot.services.weekdays import DAY_NAMES
+
+WEEKDAYS = tuple(name.lower() for name in DAY_NAMES)
 FILLER = re.compile(r"\b(?:until|till|til|to|on|the|next|of)\b|(?<=\d)(?:st|nd|rd|th)\b|[,.]", re.I)
 WITH_YEAR = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d")
 NO_YEAR = ("%d %B", "%d %b", "%B %d", "%b %d", "%d/%m")

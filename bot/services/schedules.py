@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.identity import Identity
 from bot.services.prompt_schedule import Rules, at_local
+from bot.services.weekdays import day_numbers
 from storage import schedules, sends
 from storage import tutors as tutor_store
 from storage.models import TeachingSession
@@ -21,15 +22,7 @@ from storage.vocabulary import ReminderStyle
 MAX_SESSIONS = 30
 MAX_PAUSE = timedelta(days=366)
 PLACE_LENGTH = 120
-DAYS = {
-    **dict.fromkeys(("mon", "monday"), 0),
-    **dict.fromkeys(("tue", "tues", "tuesday"), 1),
-    **dict.fromkeys(("wed", "weds", "wednesday"), 2),
-    **dict.fromkeys(("thu", "thur", "thurs", "thursday"), 3),
-    **dict.fromkeys(("fri", "friday"), 4),
-    **dict.fromkeys(("sat", "saturday"), 5),
-    **dict.fromkeys(("sun", "sunday"), 6),
-}
+DAYS = day_numbers()
 CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b"
 LINE = re.compile(
     rf"^(?P<day>[a-z]+)\.?,?\s+(?P<first>{CLOCK})(?:\s*(?:-|–|—|to)\s*(?P<second>{CLOCK}))?"

@@ -25,9 +25,10 @@ from bot.tagging.embedding import (
     load_embedder,
     sha256_of,
 )
-from bot.tagging.inputs import summarised
+from bot.tagging.inputs import Embedded
 from bot.tagging.model_tagger import embed_text
 from bot.tagging.tagger import CodeMatch, Tagger, TagResult
+from storage.vocabulary import TagKind
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ BASE_FILE = MODEL_DIR / "adapt-base.npz"
 
 
 def training_authors() -> list[Author]:
-    """The authors `python -m bot.tagging.train` trains the packaged layer on."""
+    """The authors `python -m bot.tagging.finetune` trains the packaged model on."""
     return [author for author in load_authors() if author.name != HELD_BACK]
 
 
@@ -51,18 +52,11 @@ def labelled_sha256(authors: Sequence[Author]) -> str:
 
 
 def load_base(codebook: Codebook, path: Path = BASE_FILE) -> list[Scored]:
-    """The packaged training entries as `Scored`: pooled vectors, cues as stored."""
+    """The packaged training entries as `Scored`: the whole entry's vector, cues as stored."""
     with np.load(path, allow_pickle=False) as data:
         _check(json.loads(str(data["metadata"])), data.files, path)
         codes = tuple(str(code) for code in data["codes"])
-        rows = zip(
-            data["vectors"],
-            data["peaks"],
-            data["entries"],
-            data["cues"],
-            data["labels"],
-            strict=True,
-        )
+        rows = zip(data["entries"], data["cues"], data["labels"], strict=True)
         return [_scored(i, codes, codebook, *row) for i, row in enumerate(rows)]
 
 
@@ -70,14 +64,14 @@ def _scored(
     index: int,
     codes: tuple[str, ...],
     codebook: Codebook,
-    vector: npt.NDArray[np.float16],
-    peak: npt.NDArray[np.float16],
     entry: npt.NDArray[np.float16],
     cues: npt.NDArray[np.float16],
     labels: npt.NDArray[np.bool_],
 ) -> Scored:
     gold = frozenset(code for code, on in zip(codes, labels, strict=True) if on)
-    vectors = summarised(vector, peak, entry)
+    whole = entry.astype(np.float32)
+    # The shipped layer reads the whole entry's vector; it stands as the entry's one "sentence".
+    vectors = Embedded(((0, 0),), whole[None], whole)
     return Scored(Example(f"base-{index}", "", gold), _cues(codes, codebook, cues), vectors)
 
 
@@ -103,7 +97,7 @@ def _cues(
 
 def _kind(codebook: Codebook, code: str) -> Kind:
     known = codebook.get(code)
-    return known.kind if known else "outcome"
+    return known.kind if known else TagKind.OUTCOME
 
 
 def build(authors: Sequence[Author], codebook: Codebook, path: Path) -> int:
@@ -121,8 +115,6 @@ def build(authors: Sequence[Author], codebook: Codebook, path: Path) -> int:
     np.savez_compressed(
         path,
         codes=np.array(codes),
-        vectors=np.array([v.pooled() for _, v in kept], np.float16),
-        peaks=np.array([v.peak() for _, v in kept], np.float16),
         entries=np.array([v.whole() for _, v in kept], np.float16),
         cues=np.array([_confidences(cue_tagger.tag(e.text), codes) for e, _ in kept], np.float16),
         labels=np.array([[code in e.codes for code in codes] for e, _ in kept]),

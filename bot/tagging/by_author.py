@@ -44,13 +44,14 @@ LAYER_INTRO = (
     "and thresholds chosen, on the other authors only. Micro-F1, cues alone vs blend:",
 )
 FOLD_FILES_INTRO = (
-    f"Leave one author out ({HELD_BACK} held back): the encoder and layer fine-tuned without the",
-    "author, blended with the cues as shipped. Micro-F1, cues alone vs blend:",
+    f"Each author unseen ({HELD_BACK} held back): the encoder and layer fine-tuned without the",
+    "author (and any left out with it), blended with the cues as shipped. Micro-F1, cues alone",
+    "vs blend:",
 )
 PER_CODE_INTRO = (
-    f"Leave one author out ({HELD_BACK} held back): the encoder and layer fine-tuned without the",
-    "author, each code's weight and threshold chosen on the other unseen authors' folds.",
-    "Micro-F1, cues alone vs blend:",
+    f"Each author unseen ({HELD_BACK} held back): the encoder and layer fine-tuned without the",
+    "author (and any left out with it), each code's weight and threshold chosen on the other",
+    "unseen authors' folds. Micro-F1, cues alone vs blend:",
 )
 
 

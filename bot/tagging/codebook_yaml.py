@@ -23,6 +23,7 @@ from bot.tagging.codes import (
 )
 from bot.tagging.phrases import Phrase, parse_phrase
 from bot.tagging.text import WORD, Spelling, normalise_word
+from storage.vocabulary import TagKind
 
 # Each cue list, in the order the tagger has always seen them, and the context it needs.
 CUE_LISTS: dict[str, Need] = {
@@ -113,7 +114,8 @@ class CodeFile(DataModel):
     """One code as written; `description` and `examples` are for people, not the tagger."""
 
     id: Identifier
-    kind: Kind
+    # Written as plain text in the file, so read leniently into the enum.
+    kind: Annotated[Kind, Field(strict=False)]
     label: Text
     description: Text = ""
     examples: Items[Text] = ()
@@ -146,7 +148,7 @@ class CodebookFile(DataModel):
             raise ValueError(f"required codes missing: {', '.join(missing)}")
         for code_id, kind in CONTRACT_CODES.items():
             if kinds[code_id] != kind:
-                raise ValueError(f"code {code_id!r}: kind must be {kind!r}")
+                raise ValueError(f"code {code_id!r}: kind must be {kind.value!r}")
         return self
 
 
@@ -193,7 +195,7 @@ def _language(data: LanguageFile, path: Path) -> Language:
 
 def _code(data: CodeFile, weights: Weights, spelling: Spelling, path: Path) -> Code:
     """A cue's own weight and subject win over its list's weight and its code's subject."""
-    about: About = data.about or ("pupils" if data.kind == "outcome" else "anyone")
+    about: About = data.about or ("pupils" if data.kind == TagKind.OUTCOME else "anyone")
     cues: list[Cue] = []
     for key, need in CUE_LISTS.items():
         weight = weights.weak if key == "weak_cues" else weights.cue

@@ -10,27 +10,29 @@ from typing import Literal
 
 from bot.tagging.phrases import Phrase
 from bot.tagging.text import Spelling
+from storage.vocabulary import TagKind
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["outcome", "challenge"]
+# What a code names; the same vocabulary the stored tags use.
+Kind = TagKind
 Need = Literal["none", "negation", "problem", "lack", "first_person"]
 About = Literal["anyone", "pupils"]
 
-KINDS: tuple[Kind, ...] = ("outcome", "challenge")
+KINDS: tuple[Kind, ...] = tuple(TagKind)
 CONTRACT_CODES: dict[str, Kind] = {
-    "personal": "outcome",
-    "social": "outcome",
-    "musical": "outcome",
-    "attendance": "challenge",
-    "behaviour": "challenge",
-    "engagement": "challenge",
-    "additional_needs": "challenge",
-    "planning": "challenge",
-    "partnership": "challenge",
-    "resources": "challenge",
-    "wellbeing": "challenge",
-    "tutor_support": "challenge",
+    "personal": TagKind.OUTCOME,
+    "social": TagKind.OUTCOME,
+    "musical": TagKind.OUTCOME,
+    "attendance": TagKind.CHALLENGE,
+    "behaviour": TagKind.CHALLENGE,
+    "engagement": TagKind.CHALLENGE,
+    "additional_needs": TagKind.CHALLENGE,
+    "planning": TagKind.CHALLENGE,
+    "partnership": TagKind.CHALLENGE,
+    "resources": TagKind.CHALLENGE,
+    "wellbeing": TagKind.CHALLENGE,
+    "tutor_support": TagKind.CHALLENGE,
 }
 
 

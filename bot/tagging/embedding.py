@@ -22,17 +22,16 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 TOKENIZER_FILE = MODEL_DIR / "tokenizer.json"
 # Written by `python -m bot.tagging.finetune` beside the layer it trained with it (NOTICE.md).
 MODEL_FILE = MODEL_DIR / "encoder.onnx"
-MODEL_SHA256 = "2a8577f67aaae84ab3b9b65df705843864f7c14302bca3903b100ecce9e84620"
+MODEL_SHA256 = "bb885e5685be41d72f3d86829ed48afe6dc3a44e22efaae37d4af1944843656b"
 # The model's own limit (all-MiniLM-L6-v2's max_seq_length): an entry longer than this, about
-# 190 words (61 of the 1,290 labelled ones, up to 340 word pieces), loses its tail.
+# 190 words (87 of the 1,870 open labelled ones, up to 340 word pieces), loses its tail.
 MAX_TOKENS = 256
 DIMENSION = 384
 BATCH = 16
-# Two threads that sleep rather than spin while they wait. On idle cores they cut the slowest
-# entries (p95 41.7 ms against 53.2 ms with one), beside a busy core they still do better (49.8
-# against 54.7 ms; bench/tagger_model_speed.py [--busy]), where spinning threads had done worse
-# than one (bench/README.md), and the bot's throughput with twenty tutors at once is the same
-# either way (30 reflections/s, bench/sandbox_throughput.py): a sleeping thread gives its core back.
+# Two threads that sleep rather than spin while they wait: on idle cores they cut the slowest
+# entries against one thread, and beside a busy core they still do no worse, where spinning
+# threads did (bench/tagger_model_speed.py [--threads 1] [--busy]; figures in bench/README.md).
+# A sleeping thread gives its core back, so the bot's throughput with many tutors is the same.
 THREADS = 2
 
 Matrix = npt.NDArray[np.float32]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -51,32 +51,6 @@ class Embedded:
     def peak(self) -> Vectors:
         """Each dimension's largest value over the sentences."""
         return np.asarray(self.vectors.max(axis=0), dtype=np.float32)
-
-
-@dataclass(frozen=True)
-class Summarised(Embedded):
-    """An entry kept only as its pooled vectors (the packaged examples travel so), not its
-    sentences; its one "sentence" is the mean."""
-
-    mean: Vectors = field(kw_only=True)
-    peak_vector: Vectors = field(kw_only=True)
-
-    def pooled(self) -> Vectors:
-        return self.mean
-
-    def peak(self) -> Vectors:
-        return self.peak_vector
-
-
-def summarised(
-    mean: npt.NDArray[np.floating],
-    peak: npt.NDArray[np.floating],
-    entry: npt.NDArray[np.floating] | None = None,
-) -> Summarised:
-    """The stored vectors (kept in half precision) as an entry the layer can read."""
-    mean32, peak32 = mean.astype(np.float32), peak.astype(np.float32)
-    whole = None if entry is None else entry.astype(np.float32)
-    return Summarised(((0, 0),), mean32[None], whole, mean=mean32, peak_vector=peak32)
 
 
 def inputs_of(metadata: Mapping[str, object]) -> tuple[str, ...]:

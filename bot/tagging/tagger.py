@@ -14,6 +14,7 @@ from bot.tagging.context import find_frames, find_problems
 from bot.tagging.index import PhraseIndex
 from bot.tagging.judge import Candidate, Reading, Span
 from bot.tagging.text import Token, tokenize
+from storage.vocabulary import TagKind
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,11 @@ class TagResult:
 
     @property
     def outcomes(self) -> tuple[str, ...]:
-        return self._applied("outcome")
+        return self._applied(TagKind.OUTCOME)
 
     @property
     def challenges(self) -> tuple[str, ...]:
-        return self._applied("challenge")
+        return self._applied(TagKind.CHALLENGE)
 
     @property
     def applied(self) -> tuple[str, ...]:

@@ -421,7 +421,7 @@ def load_model(folder: Path, *, threads: int) -> MoonshineModel:
     verify_model_files(folder)
     tokenizer = BinTokenizer.from_file(folder / TOKENIZER_FILE)
     options = session_options(threads)
-    encoder = _session(folder / ENCODER_FILE, options, int8_matmul=False)
+    encoder = onnx_session(folder / ENCODER_FILE, options, int8_matmul=False)
     return MoonshineModel(encoder, _decoder(folder / DECODER_FILE, options), tokenizer)
 
 
@@ -432,7 +432,7 @@ def _decoder(path: Path, options: ort.SessionOptions) -> DecoderRuns:
         return split_runs(split, options)
     except Exception as error:  # ORT's errors share no base class below Exception
         logger.warning("Cannot split %s: %s", path.name, error)
-    return merged_runs(_session(path, options, int8_matmul=INT8_DECODER))
+    return merged_runs(onnx_session(path, options, int8_matmul=INT8_DECODER))
 
 
 def session_options(threads: int) -> ort.SessionOptions:
@@ -446,7 +446,9 @@ def session_options(threads: int) -> ort.SessionOptions:
     return options
 
 
-def _session(path: Path, options: ort.SessionOptions, *, int8_matmul: bool) -> ort.InferenceSession:
+def onnx_session(
+    path: Path, options: ort.SessionOptions, *, int8_matmul: bool
+) -> ort.InferenceSession:
     """The fastest graph that loads: rewritten with int8 products, rewritten, then as shipped."""
     providers = ["CPUExecutionProvider"]
     for int8 in dict.fromkeys((int8_matmul, False)):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.services.groups import GroupView
+from bot.services.weekdays import SHORT_NAMES
 from bot.views.keyboards import button
 from bot.views.texts import Texts
 from storage.groups import Member
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAYS = SHORT_NAMES
 DIGEST_TIMES = (8 * 60, 12 * 60, 16 * 60, 18 * 60, 20 * 60)  # minutes after midnight
 # The zones a group picks from; buttons carry the index, so the list only ever grows at the end.
 GROUP_ZONES = (

@@ -11,6 +11,7 @@ import html
 from bot.services.entries import Review, ReviewPanel
 from bot.tagging.codes import Codebook
 from bot.views.texts import Texts
+from storage.vocabulary import TagKind
 
 RULE = "┈┈┈┈┈┈┈┈"
 
@@ -35,14 +36,14 @@ def summary(texts: Texts, codebook: Codebook, review: Review) -> str:
     none = texts("review_none")
     return texts(
         "review_summary",
-        outcomes=_labels(codebook, review, "outcome") or none,
-        challenges=_labels(codebook, review, "challenge") or none,
+        outcomes=_labels(codebook, review, TagKind.OUTCOME) or none,
+        challenges=_labels(codebook, review, TagKind.CHALLENGE) or none,
         share=texts(f"share_{review.share_level}"),
     )
 
 
-def _labels(codebook: Codebook, review: Review, kind: str) -> str:
-    codes = codebook.outcomes if kind == "outcome" else codebook.challenges
+def _labels(codebook: Codebook, review: Review, kind: TagKind) -> str:
+    codes = codebook.outcomes if kind == TagKind.OUTCOME else codebook.challenges
     return " · ".join(code.label for code in codes if code.id in review.applied)
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from telegram import InlineKeyboardMarkup
 
 from bot.services.schedules import SessionTimes, TeachingWeek
+from bot.services.weekdays import DAY_NAMES
 from bot.views.groups import DAYS, clock_time
 from bot.views.keyboards import button
 from bot.views.texts import Texts
@@ -19,7 +20,7 @@ from storage.vocabulary import ReminderStyle
 HOURS = tuple(range(8, 21))
 QUARTERS = (0, 15, 30, 45)
 TICKED = "✅ "
-LONG_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LONG_DAYS = DAY_NAMES
 
 
 def session_label(row: TeachingSession | SessionTimes) -> str:

@@ -99,7 +99,10 @@ async def test_the_mydata_page_is_readable_and_escaped(sandbox: Sandbox, aisha: 
             behaviour = codebook.get("behaviour")
             assert behaviour is not None
             await tag_store.toggle(
-                session=session, reflection_id=rows[2].id, code=behaviour.id, kind=behaviour.kind
+                session=session,
+                reflection_id=rows[2].id,
+                code=behaviour.id,
+                kind=behaviour.kind,
             )
         tags = {
             row.id: [

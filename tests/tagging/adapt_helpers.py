@@ -13,7 +13,7 @@ from bot.services.identity import Identity, identity_of
 from storage import reflections, tutors
 from storage import tags as tag_store
 from storage.base import utcnow
-from storage.vocabulary import EntrySource, ShareLevel
+from storage.vocabulary import EntrySource, ShareLevel, TagKind
 
 NAMES = ("Maya", "Leo", "Sam", "Priya", "Jonah", "Ella", "Kai", "Zara", "Finn", "Ruby")
 INSTRUMENTS = ("ukulele", "djembe", "keyboard", "glockenspiel", "cajon", "recorder")
@@ -80,7 +80,9 @@ async def corrected(db: Database, who: Identity, text: str, message_id: int, cod
     """An entry the tutor didn't confirm but ticked one more code on: a correction is a label too."""
     async with db.transaction() as session:
         entry_id = await _entry(session, who, message_id, text, ["social"])
-        await tag_store.toggle(session=session, reflection_id=entry_id, code=code, kind="challenge")
+        await tag_store.toggle(
+            session=session, reflection_id=entry_id, code=code, kind=TagKind.CHALLENGE
+        )
         return entry_id
 
 
@@ -96,7 +98,7 @@ async def _entry(
         share_level=ShareLevel.PRIVATE,
         text=text,
     )
-    suggestions = [tag_store.Suggestion(code, "outcome", 0.9, []) for code in codes]
+    suggestions = [tag_store.Suggestion(code, TagKind.OUTCOME, 0.9, []) for code in codes]
     await tag_store.replace_suggestions(
         session=session, reflection_id=entry.id, suggestions=suggestions
     )

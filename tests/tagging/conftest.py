@@ -34,7 +34,7 @@ def minimal_codebook() -> dict[str, Any]:
         "codes": [
             {
                 "id": code_id,
-                "kind": kind,
+                "kind": kind.value,
                 "label": code_id.title(),
                 "description": f"About {code_id}.",
                 "cues": [code_id.replace("_", " ")],

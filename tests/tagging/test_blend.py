@@ -16,7 +16,6 @@ from bot.tagging.inputs import (
     PEAK,
     entry_rows,
     inputs_of,
-    summarised,
 )
 from bot.tagging.model_tagger import blend_from
 from bot.tagging.probe import Probe
@@ -115,6 +114,3 @@ def test_the_peak_input_keeps_a_sentence_the_mean_dilutes() -> None:
     row = entry_rows(cues(attendance=0.25), entry, ["attendance"], (MEAN, PEAK, CUES))[0]
     mean = np.array([0.3, 0.9]) / np.linalg.norm([0.3, 0.9])
     assert row.tolist() == pytest.approx([*mean, 0.6, 1.0, 0.25], abs=1e-6)
-    # As the packaged examples travel: their stored vectors, not a recomputed mean or maximum.
-    stored = summarised(np.array([1.0, 0.0], np.float16), np.array([1.0, 0.5], np.float16))
-    assert entry_rows(cues(), stored, [], (MEAN, PEAK))[0].tolist() == [1.0, 0.0, 1.0, 0.5]

@@ -16,7 +16,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("onnx")
 
-from bot.tagging.authors import Author, load_authors  # noqa: E402
+from bot.tagging.authors import HELD_BACK, Author, load_authors  # noqa: E402
 from bot.tagging.blend import model_probabilities  # noqa: E402
 from bot.tagging.codes import Codebook  # noqa: E402
 from bot.tagging.embedding import DIMENSION, Embedder  # noqa: E402
@@ -128,7 +128,7 @@ def test_the_held_back_author_and_the_shipped_files_are_protected(
     weights: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit):
-        main([str(weights), "--leave-out", "author_g", "--out", "/tmp/unused"])
+        main([str(weights), "--leave-out", HELD_BACK, "--out", "/tmp/unused"])
     assert "not an open author" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main([str(weights), "--leave-out", "author_a"])

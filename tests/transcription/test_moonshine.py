@@ -226,7 +226,7 @@ def test_split_decoder_gives_the_merged_decoders_logits(model_folder: Path) -> N
     """The flat graphs skip ORT's `If` and the per-step key transpose: same arithmetic, same bits."""
     model = moonshine_model.load_model(model_folder, threads=1)
     options = moonshine_model.session_options(1)
-    merged_session = moonshine_model._session(
+    merged_session = moonshine_model.onnx_session(
         model_folder / DECODER_FILE, options, int8_matmul=INT8_DECODER
     )
     audio = decode_audio(model_folder.parent.parent / "test-data" / "beckett.wav")
