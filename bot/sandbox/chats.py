@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bot.sandbox.errors import ControlError
@@ -20,12 +22,16 @@ SUPERGROUP_BELOW = -1_000_000_000_000
 
 
 class ChatBook:
-    """Chats by id; message ids grow per chat, like Telegram's."""
+    """Chats by id; message ids grow per chat, like Telegram's, and with `ids_file` they go on
+    growing across restarts: the bot keys entries on (chat, message id), so an id used again
+    would make a new reflection look like one it already saved."""
 
-    def __init__(self, timestamp: Callable[[], int]) -> None:
+    def __init__(self, timestamp: Callable[[], int], ids_file: Path | None = None) -> None:
         self._timestamp = timestamp
         self._chats: dict[int, Chat] = {}
         self._changed = asyncio.Event()
+        self._ids_file = ids_file
+        self._next_ids = _read_ids(ids_file)
 
     async def wait_for_change(self, chat_id: int, seen_version: int, seconds: float) -> None:
         """Holds a reader until the chat moves past the version it saw (or begins), or time's up."""
@@ -75,6 +81,7 @@ class ChatBook:
     def _add(self, chat: Chat) -> Chat:
         if len(self._chats) >= MAX_CHATS:
             raise ControlError("the sandbox is full; reset it to start again", status=507)
+        chat.next_message_id = self._next_ids.get(str(chat.id), chat.next_message_id)
         self._chats[chat.id] = chat
         return chat
 
@@ -88,6 +95,7 @@ class ChatBook:
             **fields,
         )
         chat.next_message_id += 1
+        self._remember_next_id(chat)
         chat.messages[message.message_id] = message
         if len(chat.messages) > MAX_MESSAGES_PER_CHAT:
             del chat.messages[next(iter(chat.messages))]
@@ -108,6 +116,29 @@ class ChatBook:
         chat.actions.append(ChatAction(action, time.time()))
         self._bump(chat)
 
+    def _remember_next_id(self, chat: Chat) -> None:
+        """Kept through a reset, and written at once (a small file, replaced whole), so neither a
+        reset nor a crash can reuse an id."""
+        self._next_ids[str(chat.id)] = chat.next_message_id
+        if self._ids_file is None:
+            return
+        self._ids_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self._ids_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self._next_ids), "utf-8")
+        temporary.replace(self._ids_file)
+
     def clear(self) -> None:
         self._chats.clear()
         self._wake_readers()  # they re-read and find their chat gone
+
+
+def _read_ids(path: Path | None) -> dict[str, int]:
+    """Each chat's next message id from earlier runs; a damaged file starts them afresh."""
+    if path is None or not path.exists():
+        return {}
+    try:
+        stored = json.loads(path.read_text("utf-8"))
+        return {str(chat): int(next_id) for chat, next_id in stored.items()}
+    except (ValueError, AttributeError, TypeError):
+        logger.warning("ignoring %s: not a map of chat ids to message ids", path.name)
+        return {}

@@ -42,7 +42,7 @@ class SandboxState:
         self.people: list[Person] = list(DEFAULT_PEOPLE)
         self.users: dict[int, Person] = {}
         self.clock = MovableClock()  # the bot's now, while it runs inside the sandbox
-        self.chats = ChatBook(self.timestamp)
+        self.chats = ChatBook(self.timestamp, storage_dir / "message-ids.json")
         self.updates = UpdateQueue()
         self.webhook = Webhook(self.updates)
         self.files = FileStore(storage_dir / "files")

@@ -25,7 +25,7 @@ from storage.models import (
     Tutor,
 )
 from storage.vocabulary import EntrySource, Role, ShareLevel
-from tests.integration.conftest import Chat, bot_says, is_bot, text_of
+from tests.integration.conftest import Chat, bot_says, is_bot, onboard, stored_reflections, text_of
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 16, tzinfo=LONDON)
@@ -205,3 +205,24 @@ def test_the_command_line_takes_demo_but_not_with_emulator_only() -> None:
         assert refused.code == 2
     else:
         raise AssertionError("--demo with --emulator-only was accepted")
+
+
+async def test_a_restarted_sandbox_never_reuses_a_message_id(sandbox_settings: Settings) -> None:
+    """The bot keys entries on (chat, message id): an id given again would look like a
+    redelivery of an old entry, and the tutor's new words would be dropped."""
+    first = "First run: the samba group found the break together"
+    async with running_sandbox(sandbox_settings) as sandbox, SandboxClient(sandbox.url) as client:
+        aisha = Chat(client, 1001, "Aisha", 1001)
+        await onboard(aisha)
+        first_id = await aisha.say(first)
+        await aisha.reply_to(first_id)
+    later = [f"Second run, note {n}: Leo kept the pulse on the surdo" for n in range(1, 5)]
+    async with running_sandbox(sandbox_settings) as again, SandboxClient(again.url) as client:
+        aisha = Chat(client, 1001, "Aisha", 1001)
+        sent = []
+        for text in later:
+            sent.append(await aisha.say(text))
+            await aisha.reply_to(sent[-1])
+        stored = [entry.text for entry in await stored_reflections(again)]
+    assert min(sent) > first_id, "ids go on from where the last run stopped"
+    assert stored == [first, *later]
