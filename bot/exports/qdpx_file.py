@@ -37,7 +37,7 @@ from xml.sax.saxutils import quoteattr
 
 from bot.exports.records import ExportCode, ExportRecord, GuidedAnswer
 from bot.exports.zipstream import EARLIEST, ZipStream
-from bot.tagging.codes import KINDS, Codebook, Kind
+from bot.tagging.codes import KINDS, Codebook
 from storage.vocabulary import TagKind
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ REFS_PER_CHUNK = 1000
 # --------------------------------------------------------------------------- the XML
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_PARENTS: dict[Kind, tuple[str, str]] = {
+_PARENTS: dict[TagKind, tuple[str, str]] = {
     TagKind.OUTCOME: ("Outcomes", "The personal, social and musical outcomes tutors saw."),
     TagKind.CHALLENGE: ("Challenges", "What got in the way of a session or of the tutor's work."),
 }

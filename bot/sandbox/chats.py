@@ -32,6 +32,8 @@ class ChatBook:
         self._changed = asyncio.Event()
         self._ids_file = ids_file
         self._next_ids = _read_ids(ids_file)
+        if ids_file is not None:
+            ids_file.parent.mkdir(parents=True, exist_ok=True)  # once, not at every message
 
     async def wait_for_change(self, chat_id: int, seen_version: int, seconds: float) -> None:
         """Holds a reader until the chat moves past the version it saw (or begins), or time's up."""
@@ -122,7 +124,6 @@ class ChatBook:
         self._next_ids[str(chat.id)] = chat.next_message_id
         if self._ids_file is None:
             return
-        self._ids_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._ids_file.with_suffix(".tmp")
         temporary.write_text(json.dumps(self._next_ids), "utf-8")
         temporary.replace(self._ids_file)

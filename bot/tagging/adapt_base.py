@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from bot.tagging.authors import HELD_BACK, Author, load_authors
 from bot.tagging.codebook import load_codebook
-from bot.tagging.codes import Codebook, Kind
+from bot.tagging.codes import Codebook
 from bot.tagging.crossval import Scored
 from bot.tagging.dataset import Example
 from bot.tagging.embedding import (
@@ -95,7 +95,7 @@ def _cues(
     )
 
 
-def _kind(codebook: Codebook, code: str) -> Kind:
+def _kind(codebook: Codebook, code: str) -> TagKind:
     known = codebook.get(code)
     return known.kind if known else TagKind.OUTCOME
 

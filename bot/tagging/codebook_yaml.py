@@ -17,7 +17,6 @@ from bot.tagging.codes import (
     Codebook,
     CodebookError,
     Cue,
-    Kind,
     Language,
     Need,
 )
@@ -115,7 +114,7 @@ class CodeFile(DataModel):
 
     id: Identifier
     # Written as plain text in the file, so read leniently into the enum.
-    kind: Annotated[Kind, Field(strict=False)]
+    kind: Annotated[TagKind, Field(strict=False)]
     label: Text
     description: Text = ""
     examples: Items[Text] = ()

@@ -14,13 +14,11 @@ from storage.vocabulary import TagKind
 
 logger = logging.getLogger(__name__)
 
-# What a code names; the same vocabulary the stored tags use.
-Kind = TagKind
 Need = Literal["none", "negation", "problem", "lack", "first_person"]
 About = Literal["anyone", "pupils"]
 
-KINDS: tuple[Kind, ...] = tuple(TagKind)
-CONTRACT_CODES: dict[str, Kind] = {
+KINDS: tuple[TagKind, ...] = tuple(TagKind)
+CONTRACT_CODES: dict[str, TagKind] = {
     "personal": TagKind.OUTCOME,
     "social": TagKind.OUTCOME,
     "musical": TagKind.OUTCOME,
@@ -58,7 +56,7 @@ class Code:
     """A tag tutors and coordinators see; `id` is stable because exports depend on it."""
 
     id: str
-    kind: Kind
+    kind: TagKind
     label: str
     description: str
     examples: tuple[str, ...] = ()

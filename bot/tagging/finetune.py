@@ -94,8 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--data-dir", type=Path, help="folder of labelled sets (default tests/data), for tests"
     )
     args = parser.parse_args(argv)
+    codebook = load_codebook(args.prompts_dir)
     if args.record:
-        print(json.dumps(record_folds(args.record, (args.out or MODEL_DIR) / LAYER_NAME)))
+        layer = (args.out or MODEL_DIR) / LAYER_NAME
+        print(json.dumps(record_folds(args.record, layer, codebook)))
         return 0
     if not args.weights:
         parser.error("name the folder with the upstream weights, or --record FOLDS")
@@ -106,7 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{name!r} is not an open author: {', '.join(names)}")
     if args.leave_out and not args.out:
         parser.error("--leave-out needs --out: the shipped files are trained on every author")
-    codebook = load_codebook(args.prompts_dir)
     out = args.out or MODEL_DIR
     training = [author for author in authors if author.name not in args.leave_out]
     train_and_write(args.weights, training, codebook, out, args.epochs)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.tagging.authors import CUE_TUNED
 from bot.tagging.by_author import pooled
-from bot.tagging.codebook import load_codebook
+from bot.tagging.codes import Codebook
 from bot.tagging.fold_files import FIXED, folds_from
 from bot.tagging.metrics import kind_scores
 from bot.tagging.probe import load_probe, save_probe
@@ -16,13 +16,12 @@ from bot.tagging.probe import load_probe, save_probe
 logger = logging.getLogger(__name__)
 
 
-def record_folds(folder: Path, layer: Path) -> dict[str, object]:
+def record_folds(folder: Path, layer: Path, codebook: Codebook) -> dict[str, object]:
     """The unseen authors' folds pooled, with the shipped blend: what `tagger status` reports and
     `evaluate --by-author --folds` prints."""
     every = folds_from(folder)
     if not every:
         raise SystemExit(f"No held-out files in {folder}")
-    codebook = load_codebook(None)
     unseen = pooled("unseen", [f for f in every if f.author not in CUE_TUNED] or every)
     scores = kind_scores(unseen.blend, codebook)
     probe = load_probe(layer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.tagging.codes import Cue, Kind, Language
+from bot.tagging.codes import Cue, Language
 from bot.tagging.context import (
     Problem,
     activity_before,
@@ -16,6 +16,7 @@ from bot.tagging.context import (
     tutor_is_subject,
 )
 from bot.tagging.text import Token
+from storage.vocabulary import TagKind
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class Candidate:
     """A cue of `code_id` found at tokens `first`..`last`, covering the character `spans`."""
 
     code_id: str
-    kind: Kind
+    kind: TagKind
     cue: Cue
     first: int
     last: int

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.tagging.codes import Code, Codebook, Cue, Kind
+from bot.tagging.codes import Code, Codebook, Cue
 from bot.tagging.context import find_frames, find_problems
 from bot.tagging.index import PhraseIndex
 from bot.tagging.judge import Candidate, Reading, Span
@@ -24,7 +24,7 @@ class CodeMatch:
     """The verdict on one code; `evidence` holds character offsets of the cues that fired."""
 
     code: str
-    kind: Kind
+    kind: TagKind
     applies: bool
     confidence: float
     evidence: tuple[Span, ...]
@@ -48,7 +48,7 @@ class TagResult:
     def applied(self) -> tuple[str, ...]:
         return tuple(code for code, match in self.codes.items() if match.applies)
 
-    def _applied(self, kind: Kind) -> tuple[str, ...]:
+    def _applied(self, kind: TagKind) -> tuple[str, ...]:
         return tuple(c for c, m in self.codes.items() if m.applies and m.kind == kind)
 
 

@@ -241,7 +241,7 @@ def test_recording_the_folds_gives_the_layer_its_unseen_scores(
         ),
         layer,
     )
-    recorded = record_folds(folds_dir, layer)
+    recorded = record_folds(folds_dir, layer, codebook)
     metadata = load_probe(layer).metadata
     assert metadata["folds"] == ["author_a", "author_b", "author_c", "dev_1"]
     assert metadata["blend"] == fold_files.FIXED.to_metadata()
