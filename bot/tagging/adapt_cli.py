@@ -100,7 +100,7 @@ def describe(report: dict[str, Any]) -> str:
 
 def _agreement(scores: dict[str, float]) -> str:
     ordered = sorted(scores.items(), key=lambda item: item[0] != "outcomes")
-    figures = ", ".join(f"{kind} {value:.2f}" for kind, value in ordered)
+    figures = ", ".join(f"{kind} {value:.3f}" for kind, value in ordered)
     return f"{figures} (micro-F1 against people, on labelled writers it was not trained on)"
 
 

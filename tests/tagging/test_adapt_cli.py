@@ -69,4 +69,4 @@ def test_status_in_words_after_a_refused_check(
     assert "2026-11-30 03:00 UTC, 190 trained on, 50 held back" in out
     assert "current 0.812, adapted 0.790: kept the current layer" in out
     if "Tagger:      packaged layer" in out:
-        assert re.search(r"Agreement:   outcomes 0\.\d\d, challenges 0\.\d\d \(micro-F1", out)
+        assert re.search(r"Agreement:   outcomes 0\.\d{3}, challenges 0\.\d{3} \(micro-F1", out)
