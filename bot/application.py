@@ -15,7 +15,7 @@ from bot.database import Database
 from bot.health import HealthServer
 from bot.inbox import DurableUpdateQueue
 from bot.rate_limits import PerChatRateLimiter
-from bot.services import digest_schedule, privacy, prompt_schedule, retention
+from bot.services import digest_schedule, groups, privacy, prompt_schedule, retention
 from bot.services.digest_questions import load_digest_questions
 from bot.services.prompt_sets import load_prompt_sets
 from bot.services.term_dates import load_term_dates
@@ -97,6 +97,7 @@ async def _post_init(app: BotApplication) -> None:
     await _offer_commands(app)
     _schedule_sends(app, state)
     _schedule_retention(app, state)
+    _schedule_housekeeping(app)
     _schedule_adaptation(app, state)
     if state.settings.health_port:
         state.health = HealthServer(
@@ -172,6 +173,27 @@ async def _retention_tick(context: Context) -> None:
             )
     except Exception as error:
         logger.error("retention purge failed: %s", type(error).__name__, exc_info=error)
+
+
+def _schedule_housekeeping(app: BotApplication) -> None:
+    """Daily: namings of leads who never answered expire, so no stranger's id is kept."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _housekeeping_tick,
+            interval=RETENTION_INTERVAL,
+            first=RETENTION_FIRST,
+            name="housekeeping",
+        )
+
+
+async def _housekeeping_tick(context: Context) -> None:
+    try:
+        async with context.bot_data.db.transaction() as session:
+            expired = await groups.expire_namings(session)
+        if expired:
+            logger.info("housekeeping: forgot %d lead naming(s) nobody answered", expired)
+    except Exception as error:
+        logger.error("housekeeping failed: %s", type(error).__name__, exc_info=error)
 
 
 def _schedule_adaptation(app: BotApplication, state: AppState) -> None:

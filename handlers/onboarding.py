@@ -100,8 +100,11 @@ async def consent(update: Update, context: Context) -> None:
 
 
 async def decline(update: Update, context: Context) -> None:
+    """ "Not now": nothing is kept of them, not even a coordinator's naming them as a lead."""
     query = update.callback_query
     assert query and update.effective_chat
+    async with state(context).db.transaction() as session:
+        await groups.forget_naming(session, telegram_user_id=query.from_user.id)
     await answer_tap(query)
     await _settle(query)
     await update.effective_chat.send_message(state(context).texts("consent_declined"))

@@ -91,6 +91,11 @@ class SafeString(SafeText):
     cache_ok = True  # SQLAlchemy reads this from each class itself, not from its parent
 
 
+def affected(result: object) -> int:
+    """How many rows an UPDATE or DELETE touched (a `CursorResult`'s rowcount)."""
+    return int(getattr(result, "rowcount", 0))
+
+
 def utcnow() -> datetime:
     """One clock for every timestamp we store; the sandbox can move it (storage.clock)."""
     return clock.now()

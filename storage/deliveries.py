@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.base import affected
 from storage.models import TranscriptionJob
 from storage.vocabulary import JobStatus
 
@@ -36,7 +37,7 @@ async def claim(*, session: AsyncSession, job_id: int, now: datetime, until: dat
         .where(TranscriptionJob.id == job_id, _due(now))
         .values(deliver_after=until)
     )
-    return int(getattr(result, "rowcount", 0)) == 1
+    return affected(result) == 1
 
 
 async def delivered(*, session: AsyncSession, job_id: int) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.base import affected
 from storage.models import InviteCode, Membership, PeerGroup, PendingLead, Reflection, Tutor
 
 
@@ -77,7 +78,7 @@ async def remove_member(*, session: AsyncSession, group_id: int, tutor_id: int) 
     result = await session.execute(
         delete(Membership).where(Membership.group_id == group_id, Membership.tutor_id == tutor_id)
     )
-    return int(getattr(result, "rowcount", 0)) > 0
+    return affected(result) > 0
 
 
 async def leads_any_group(*, session: AsyncSession, tutor_id: int) -> bool:
@@ -144,7 +145,7 @@ async def revoke_invites(*, session: AsyncSession, group_id: int, now: datetime)
         .where(InviteCode.group_id == group_id, InviteCode.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return int(getattr(result, "rowcount", 0))
+    return affected(result)
 
 
 async def link_chat(*, session: AsyncSession, group_id: int, chat_id: int) -> None:
@@ -168,16 +169,34 @@ async def add_pending_lead(*, session: AsyncSession, group_id: int, telegram_use
         session.add(PendingLead(group_id=group_id, telegram_user_id=telegram_user_id))
 
 
-async def claim_pending_leads(*, session: AsyncSession, telegram_user_id: int) -> list[int]:
+async def claim_pending_leads(
+    *, session: AsyncSession, telegram_user_id: int, named_after: datetime
+) -> list[int]:
     """The groups this person was named lead of before they consented; claimed only once."""
     result = await session.execute(
-        select(PendingLead.group_id).where(PendingLead.telegram_user_id == telegram_user_id)
+        select(PendingLead.group_id).where(
+            PendingLead.telegram_user_id == telegram_user_id, PendingLead.named_at >= named_after
+        )
     )
     group_ids = [int(group_id) for group_id in result.scalars()]
     await session.execute(
         delete(PendingLead).where(PendingLead.telegram_user_id == telegram_user_id)
     )
     return group_ids
+
+
+async def drop_pending_leads(*, session: AsyncSession, telegram_user_id: int) -> int:
+    """They said no to the bot: nothing of theirs is kept, not even a coordinator's naming."""
+    result = await session.execute(
+        delete(PendingLead).where(PendingLead.telegram_user_id == telegram_user_id)
+    )
+    return affected(result)
+
+
+async def expire_pending_leads(*, session: AsyncSession, named_before: datetime) -> int:
+    """Namings nobody answered in time: the person never consented, so their id goes."""
+    result = await session.execute(delete(PendingLead).where(PendingLead.named_at < named_before))
+    return affected(result)
 
 
 async def member_chats(*, session: AsyncSession, group_id: int) -> list[tuple[int, bool]]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.base import utcnow
+from storage.base import affected, utcnow
 from storage.models import InboxUpdate
 from storage.upsert import insert_if_absent
 
@@ -75,4 +75,4 @@ async def backlog(*, session: AsyncSession) -> int:
 async def forget_handled(*, session: AsyncSession, before: datetime) -> int:
     """Ids older than Telegram keeps an update (a day) can no longer come back."""
     result = await session.execute(delete(InboxUpdate).where(InboxUpdate.handled_at < before))
-    return int(getattr(result, "rowcount", 0))
+    return affected(result)

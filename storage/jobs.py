@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.base import utcnow
+from storage.base import affected, utcnow
 from storage.models import Reflection, TranscriptionJob
 from storage.upsert import insert_if_absent
 from storage.vocabulary import FailureKind, JobStatus
@@ -97,7 +97,7 @@ async def renew_lease(
         .where(_owned(job_id, worker_id))
         .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
     )
-    return _rowcount(result) == 1
+    return affected(result) == 1
 
 
 async def finish(
@@ -126,11 +126,7 @@ async def finish(
     result = await session.execute(
         update(TranscriptionJob).where(_owned(job_id, worker_id)).values(**values)
     )
-    return _rowcount(result) == 1
-
-
-def _rowcount(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0))
+    return affected(result) == 1
 
 
 async def set_audio_path(*, session: AsyncSession, job_id: int, audio_path: str) -> bool:
@@ -138,7 +134,7 @@ async def set_audio_path(*, session: AsyncSession, job_id: int, audio_path: str)
     result = await session.execute(
         update(TranscriptionJob).where(TranscriptionJob.id == job_id).values(audio_path=audio_path)
     )
-    return _rowcount(result) == 1
+    return affected(result) == 1
 
 
 async def clear_audio_path(*, session: AsyncSession, job_id: int) -> None:
@@ -155,7 +151,7 @@ async def requeue_running(*, session: AsyncSession) -> int:
         .where(TranscriptionJob.status == JobStatus.RUNNING)
         .values(status=JobStatus.PENDING, next_attempt_at=utcnow(), lease_until=None)
     )
-    return _rowcount(result)
+    return affected(result)
 
 
 async def retry_failed(*, session: AsyncSession, job_id: int) -> bool:
@@ -172,7 +168,7 @@ async def retry_failed(*, session: AsyncSession, job_id: int) -> bool:
             deliver_after=None,
         )
     )
-    return _rowcount(result) == 1
+    return affected(result) == 1
 
 
 async def audio_paths(*, session: AsyncSession, reflection_ids: Sequence[int]) -> list[str]:

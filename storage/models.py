@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -119,7 +120,8 @@ class InviteCode(Base):
 
 
 class PendingLead(Base):
-    """A lead named by a coordinator before they have consented: no tutor row exists yet."""
+    """A lead named by a coordinator before they have consented: no tutor row exists yet. Kept
+    until they consent, say no, or the naming expires."""
 
     __tablename__ = "pending_leads"
     __table_args__ = (UniqueConstraint("group_id", "telegram_user_id"),)
@@ -127,6 +129,9 @@ class PendingLead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("peer_groups.id", ondelete="CASCADE"))
     telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    named_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, server_default=func.current_timestamp()
+    )
 
 
 class TeachingSession(Base):

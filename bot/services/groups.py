@@ -128,7 +128,9 @@ async def after_onboarding(session: AsyncSession, *, who: Identity) -> list[str]
     tutor = await tutor_store.require(session=session, tutor_id=who.tutor_id)
     joined: list[str] = []
     for group_id in await store.claim_pending_leads(
-        session=session, telegram_user_id=who.telegram_user_id
+        session=session,
+        telegram_user_id=who.telegram_user_id,
+        named_after=utcnow() - INVITE_LIFETIME,
     ):
         await store.add_member(session=session, group_id=group_id, tutor_id=tutor.id, is_lead=True)
         group = await store.get_group(session=session, group_id=group_id)
@@ -139,6 +141,18 @@ async def after_onboarding(session: AsyncSession, *, who: Identity) -> list[str]
         tutor.pending_invite = None
         joined += [result.group_name] if result.group_name else []
     return joined
+
+
+async def forget_naming(session: AsyncSession, *, telegram_user_id: int) -> int:
+    """Someone said no at the consent step: a coordinator's naming of them as lead goes too."""
+    return await store.drop_pending_leads(session=session, telegram_user_id=telegram_user_id)
+
+
+async def expire_namings(session: AsyncSession) -> int:
+    """A named lead who never consented is forgotten when an invite would have expired."""
+    return await store.expire_pending_leads(
+        session=session, named_before=utcnow() - INVITE_LIFETIME
+    )
 
 
 async def remember_invite(session: AsyncSession, *, who: Identity, code: str) -> None:

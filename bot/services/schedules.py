@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.calendar_names import day_numbers
 from bot.services.identity import Identity
 from bot.services.prompt_schedule import Rules, at_local
-from bot.services.weekdays import day_numbers
 from storage import schedules, sends
 from storage import tutors as tutor_store
 from storage.models import TeachingSession

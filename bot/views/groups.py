@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from bot.services.calendar_names import SHORT_NAMES
 from bot.services.groups import GroupView
-from bot.services.weekdays import SHORT_NAMES
 from bot.views.keyboards import button
 from bot.views.texts import Texts
 from storage.groups import Member

@@ -9,8 +9,8 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 
+from bot.services.calendar_names import DAY_NAMES
 from bot.services.schedules import SessionTimes, TeachingWeek
-from bot.services.weekdays import DAY_NAMES
 from bot.views.groups import DAYS, clock_time
 from bot.views.keyboards import button
 from bot.views.texts import Texts

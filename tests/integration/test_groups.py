@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.runner import Sandbox
-from storage.models import Membership, Tutor
+from storage.models import Membership, PendingLead, Tutor
 from storage.vocabulary import Role
 from tests.conftest import BACKENDS
 from tests.integration.conftest import Chat, bot_says, button_data, is_bot, onboard, text_of
@@ -172,3 +172,48 @@ async def test_a_lead_named_before_they_consent_leads_once_set_up(
     await ben.wait_for(bot_says('You\'re in: "Riverside Brass"'), 0)
     assert "Riverside Brass" in text_of(await ben.ask("/group"))
     assert await members(sandbox) == {"Ben": True}
+
+
+async def _named_leads(sandbox: Sandbox) -> list[int]:
+    async with sandbox.app.bot_data.db.transaction() as session:
+        return list((await session.execute(select(PendingLead.telegram_user_id))).scalars())
+
+
+async def _name_ben_as_lead(sandbox: Sandbox) -> None:
+    from bot.services import groups
+
+    async with sandbox.app.bot_data.db.transaction() as session:
+        await groups.create(
+            session, name="Riverside Brass", timezone="Europe/London", lead_user_ids=(1002,)
+        )
+
+
+async def test_saying_not_now_forgets_a_coordinators_naming(sandbox: Sandbox, ben: Chat) -> None:
+    await _name_ben_as_lead(sandbox)
+    assert await _named_leads(sandbox) == [1002]
+    welcome = await ben.ask("/start")
+    mark = await ben.last_message_id()
+    await ben.tap(welcome, "not now")
+    await ben.wait_for(is_bot, after=mark)
+    assert await _named_leads(sandbox) == []  # nothing of someone who said no
+    await onboard(ben)  # changing their mind later makes them a tutor, not a lead
+    assert await members(sandbox) == {}
+
+
+async def test_a_naming_nobody_answers_expires_with_the_clock(
+    sandbox: Sandbox, client: SandboxClient, ben: Chat
+) -> None:
+    await _name_ben_as_lead(sandbox)
+    await client.move_clock(advance_seconds=31 * 24 * 3600)
+    (housekeeping,) = sandbox.app.job_queue.get_jobs_by_name("housekeeping")
+    await housekeeping.run(sandbox.app)  # the daily job, run now rather than in 30 seconds
+    assert await _named_leads(sandbox) == []
+
+
+async def test_an_expired_naming_is_not_claimed_before_housekeeping_runs(
+    sandbox: Sandbox, client: SandboxClient, ben: Chat
+) -> None:
+    await _name_ben_as_lead(sandbox)
+    await client.move_clock(advance_seconds=31 * 24 * 3600)
+    await onboard(ben)
+    assert await members(sandbox) == {}

@@ -46,6 +46,9 @@ def test_a_line_that_is_not_a_session_is_refused(line: str) -> None:
         ("until 6 January", date(2027, 1, 6)),
         ("6th of Jan", date(2027, 1, 6)),
         ("January 6th", date(2027, 1, 6)),
+        ("6 Sept", date(2027, 9, 6)),
+        ("sept 6th 2027", date(2027, 9, 6)),
+        ("6 January 2028", date(2028, 1, 6)),
         ("6/1", date(2027, 1, 6)),
         ("2027-01-06", date(2027, 1, 6)),
         ("1 December", date(2026, 12, 1)),
@@ -61,6 +64,8 @@ def test_a_pause_date_that_makes_no_sense_is_refused() -> None:
     today = date(2026, 11, 29)
     assert parse_until("the cows come home", today) is None
     assert parse_until("31 February", today) is None
+    assert parse_until("6 Smarch", today) is None
+    assert parse_until("31 June 2027", today) is None
     assert pause_problem(today, today) == "past"
     assert pause_problem(date(2028, 1, 1), today) == "too_far"
     assert pause_problem(date(2027, 1, 6), today) is None
