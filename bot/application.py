@@ -40,8 +40,9 @@ from storage.vocabulary import SendKind
 logger = logging.getLogger(__name__)
 
 WORKER_TASK = "transcription-worker"
-RETENTION_INTERVAL = timedelta(days=1)
-RETENTION_FIRST = timedelta(seconds=30)
+# Daily jobs run once soon after start, then every day: a restart never skips a day.
+DAILY = timedelta(days=1)
+SOON_AFTER_START = timedelta(seconds=30)
 ADAPT_INTERVAL = timedelta(days=1)
 ADAPT_FIRST = timedelta(minutes=10)
 
@@ -157,7 +158,7 @@ def _schedule_retention(app: BotApplication, state: AppState) -> None:
     """Once soon after start, then daily: a restart never skips a day's purge."""
     if state.settings.reflection_retention_days and app.job_queue is not None:
         app.job_queue.run_repeating(
-            _retention_tick, interval=RETENTION_INTERVAL, first=RETENTION_FIRST, name="retention"
+            _retention_tick, interval=DAILY, first=SOON_AFTER_START, name="retention"
         )
 
 
@@ -179,10 +180,7 @@ def _schedule_housekeeping(app: BotApplication) -> None:
     """Daily: namings of leads who never answered expire, so no stranger's id is kept."""
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            _housekeeping_tick,
-            interval=RETENTION_INTERVAL,
-            first=RETENTION_FIRST,
-            name="housekeeping",
+            _housekeeping_tick, interval=DAILY, first=SOON_AFTER_START, name="housekeeping"
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,7 +130,7 @@ async def after_onboarding(session: AsyncSession, *, who: Identity) -> list[str]
     for group_id in await store.claim_pending_leads(
         session=session,
         telegram_user_id=who.telegram_user_id,
-        named_after=utcnow() - INVITE_LIFETIME,
+        named_after=_oldest_live_naming(),
     ):
         await store.add_member(session=session, group_id=group_id, tutor_id=tutor.id, is_lead=True)
         group = await store.get_group(session=session, group_id=group_id)
@@ -150,9 +150,12 @@ async def forget_naming(session: AsyncSession, *, telegram_user_id: int) -> int:
 
 async def expire_namings(session: AsyncSession) -> int:
     """A named lead who never consented is forgotten when an invite would have expired."""
-    return await store.expire_pending_leads(
-        session=session, named_before=utcnow() - INVITE_LIFETIME
-    )
+    return await store.expire_pending_leads(session=session, named_before=_oldest_live_naming())
+
+
+def _oldest_live_naming() -> datetime:
+    """A lead's naming lasts as long as an invite code."""
+    return utcnow() - INVITE_LIFETIME
 
 
 async def remember_invite(session: AsyncSession, *, who: Identity, code: str) -> None:

@@ -25,27 +25,19 @@ def parse_until(text: str, today: date) -> date | None:
     for day, name in enumerate(WEEKDAYS):
         if words in (name, name[:3]):
             return today + timedelta(days=(day - today.weekday() - 1) % 7 + 1)
-    year = YEAR.search(words)
-    named = NAMED.fullmatch(words[: year.start()] if year else words)
-    if named:
-        return _named(named, int(year.group("year")) if year else None, today)
+    words = _numeric(words)
     return _with_year(words) or _next_occurrence(words, today)
 
 
-def _named(found: re.Match[str], year: int | None, today: date) -> date | None:
-    """A day and a month name; with no year, the next such day from today."""
-    month = MONTHS.get(found.group("month") or found.group("month2"))
-    day = int(found.group("day") or found.group("day2"))
-    if month is None:
-        return None
-    for candidate in (year,) if year else (today.year, today.year + 1):
-        try:
-            meant = date(candidate, month, day)
-        except ValueError:
-            continue
-        if year or meant >= today:
-            return meant
-    return None
+def _numeric(words: str) -> str:
+    """Reads "6 january [2027]" or "january 6 [2027]" as "6/1[/2027]": one path for every date."""
+    year = YEAR.search(words)
+    named = NAMED.fullmatch(words[: year.start()] if year else words)
+    month = MONTHS.get(named.group("month") or named.group("month2")) if named else None
+    if named is None or month is None:
+        return words
+    day = named.group("day") or named.group("day2")
+    return f"{day}/{month}" + (f"/{year.group('year')}" if year else "")
 
 
 def _with_year(words: str) -> date | None:
@@ -58,7 +50,7 @@ def _with_year(words: str) -> date | None:
 
 
 def _next_occurrence(words: str, today: date) -> date | None:
-    """Tried in this year and the next, so 29 February and "6/1" in December both work."""
+    """Tried in this year and the next, so 29 February and "6 January" in December both work."""
     for shape in NO_YEAR:
         for year in (today.year, today.year + 1):
             try:
