@@ -1,10 +1,11 @@
-"""Writes a fine-tuned encoder as the ONNX file the bot runs: int8 weights, float arithmetic."""
+"""Writes a fine-tuned encoder as the ONNX file the bot runs: int8 weights and int8 arithmetic."""
 
 from __future__ import annotations
 
 import copy
 import json
 import logging
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -72,19 +73,37 @@ def weight_only_int8(encoder: torch.nn.Module) -> torch.nn.Module:
 
 
 def export(encoder: torch.nn.Module, path: Path, metadata: dict[str, object]) -> None:
-    """The int8 encoder as ONNX, with `metadata` (what it was trained on) inside the file."""
+    """The encoder as int8 ONNX, with `metadata` (what it was trained on) inside the file."""
     import onnx
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        # The tracer's notes on shapes it fixes; tests/tagging/test_finetune.py checks that the
-        # file agrees with the torch model on entries of many lengths.
-        warnings.filterwarnings("ignore", module=r"(transformers|torch)\.")
-        warnings.filterwarnings("ignore", message="You are using the legacy TorchScript")
-        _trace(encoder, path)
+    with tempfile.TemporaryDirectory() as work:
+        traced = Path(work) / "weights-int8.onnx"
+        with warnings.catch_warnings():
+            # The tracer's notes on shapes it fixes; tests/tagging/test_finetune.py checks that the
+            # file agrees with the torch model on entries of many lengths.
+            warnings.filterwarnings("ignore", module=r"(transformers|torch)\.")
+            warnings.filterwarnings("ignore", message="You are using the legacy TorchScript")
+            _trace(encoder, traced)
+        _integer_arithmetic(traced, path, Path(work))
     model = onnx.load(str(path))
     onnx.helper.set_model_props(model, {"reflectbot": json.dumps(metadata, sort_keys=True)})
     onnx.save(model, str(path))
+
+
+def _integer_arithmetic(traced: Path, path: Path, work: Path) -> None:
+    """Matrix products in int8 too (onnxruntime's dynamic quantisation, one weight scale per output
+    column): half again as fast on two cores as float products of the same int8 weights, and as
+    accurate on unseen authors (bench/README.md)."""
+    from onnxruntime import GraphOptimizationLevel, InferenceSession, SessionOptions
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folded = work / "folded.onnx"
+    options = SessionOptions()
+    options.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(folded)
+    InferenceSession(str(traced), options, providers=["CPUExecutionProvider"])
+    quantize_dynamic(folded, path, weight_type=QuantType.QInt8, per_channel=True)
 
 
 def _trace(encoder: torch.nn.Module, path: Path) -> None:
