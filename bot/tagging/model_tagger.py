@@ -75,7 +75,11 @@ def blend_from(metadata: dict[str, Any]) -> Blend:
         str(code): (float(pair["weight"]), float(pair["threshold"]))
         for code, pair in (chosen.get("per_code") or {}).items()
     }
-    return Blend(float(chosen.get("weight", 0.5)), float(chosen.get("threshold", 0.4)), per_code)
+    shares = {
+        str(code): float(share) for code, share in (chosen.get("sentence_share") or {}).items()
+    }
+    weight, threshold = float(chosen.get("weight", 0.5)), float(chosen.get("threshold", 0.4))
+    return Blend(weight, threshold, per_code, shares)
 
 
 def load_tagger(codebook: Codebook, layer: Path | None = None, threads: int = THREADS) -> Tagger:

@@ -97,6 +97,25 @@ def test_blend_from_reads_the_old_form_and_the_per_code_form() -> None:
     assert again == new and again.threshold_for("social") == 0.3
 
 
+def test_a_sentence_share_lets_one_sentence_speak_for_the_entry() -> None:
+    # The whole entry leans away from attendance; its second sentence alone is sure of it.
+    probe = probe_for(("attendance", "resources"), [[-20.0, 10.0], [-20.0, 10.0]])
+    shared = Blend(1.0, 0.4, sentence_share={"attendance": 0.5})
+    result = blend_result(cues(attendance=0.0, resources=0.0), EMBEDDED, probe, shared)
+    attendance, resources = result.codes["attendance"], result.codes["resources"]
+    assert attendance.applies and attendance.confidence == 0.5
+    assert attendance.evidence == (SPANS[1],)
+    assert not resources.applies and resources.confidence < 0.01  # no share: the entry's alone
+    plain = blend_result(cues(attendance=0.0), EMBEDDED, probe, Blend(1.0, 0.4))
+    assert not plain.codes["attendance"].applies
+
+
+def test_blend_from_reads_the_sentence_shares_back() -> None:
+    new = Blend(0.6, 0.4, sentence_share={"musical": 0.4, "personal": 0.4})
+    assert blend_from({"blend": json.loads(json.dumps(new.to_metadata()))}) == new
+    assert "sentence_share" not in Blend(0.6, 0.4).to_metadata()  # older readers see no change
+
+
 def test_a_layer_records_its_inputs_and_old_layers_read_the_vector_alone() -> None:
     assert inputs_of({}) == OLD_INPUTS
     # Mean (2), peak (2), then the cue's confidence: only the last counts here.

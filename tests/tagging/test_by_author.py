@@ -206,6 +206,25 @@ def test_fold_files_make_the_table_and_no_author_chooses_its_own_blend(
     assert gold_a == int(fold_files.load_held_out(tmp_path / "author_a.npz").gold[:, 0].sum())
 
 
+def test_a_fold_file_keeps_the_best_sentence_and_old_files_still_read(tmp_path: Path) -> None:
+    held_out_file(tmp_path, "author_a", 5, 0)
+    old = fold_files.load_held_out(tmp_path / "author_a.npz")
+    old = fold_files.HeldOut(
+        old.author, old.codes, old.model, old.cues, old.cue_applies, old.gold, None
+    )
+    share = Blend(0.6, 0.4, sentence_share={"musical": 1.0})
+    assert np.array_equal(old.model_for(share), old.model)  # no sentences kept: the entry's alone
+    best = np.clip(old.model + 0.3, 0, 1)
+    new = fold_files.HeldOut(
+        old.author, old.codes, old.model, old.cues, old.cue_applies, old.gold, best
+    )
+    fold_files.save_held_out(tmp_path / "author_b.npz", new)
+    again = fold_files.load_held_out(tmp_path / "author_b.npz")
+    assert again.best_sentence is not None and np.allclose(again.best_sentence, best)
+    mixed = again.model_for(share)
+    assert np.allclose(mixed[:, 0], best[:, 0]) and np.allclose(mixed[:, 1], old.model[:, 1])
+
+
 def test_evaluate_prints_the_fine_tuned_folds(
     tmp_path: Path, codebook: Codebook, capsys: pytest.CaptureFixture[str]
 ) -> None:
