@@ -22,7 +22,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 TOKENIZER_FILE = MODEL_DIR / "tokenizer.json"
 # Written by `python -m bot.tagging.finetune` beside the layer it trained with it (NOTICE.md).
 MODEL_FILE = MODEL_DIR / "encoder.onnx"
-MODEL_SHA256 = "388e000dbe3ea89b7d8daabd8b8fcb3a6c74ceacb0dfab57803a18a5379a9e20"
+MODEL_SHA256 = "b93f25b198208b584c58d1ab3b2a7ffd37969c57f6810f0217038a46798b850a"
 # The model's own limit (all-MiniLM-L6-v2's max_seq_length): an entry longer than this, about
 # 190 words (154 of the 3,370 open labelled ones, up to 340 word pieces), loses its tail.
 MAX_TOKENS = 256
