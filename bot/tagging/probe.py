@@ -14,9 +14,11 @@ import numpy.typing as npt
 logger = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float64]
-# Steps stop once no training entry's probability moves by more than TOLERANCE.
+# Steps stop once no training entry's probability moves by more than TOLERANCE. On the 6,070
+# packaged entries, 1e-4 took 563 steps instead of 2,842 (0.21 of the time) for probabilities
+# within 0.04 of the tighter fit's (mean 0.0004; 4 of 72,840 on the other side of 0.5).
 MAX_STEPS = 3000
-TOLERANCE = 1e-6
+TOLERANCE = 1e-4
 BIAS_L2 = 1e-2
 
 
